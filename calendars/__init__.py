@@ -1,0 +1,1 @@
+"""Availability sources: public holidays per country and busy times from .ics files."""

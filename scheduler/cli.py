@@ -1,0 +1,206 @@
+"""The command line. Heavy modules are imported inside the commands, so ``--help`` stays fast."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from scheduler import __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 2, 3, 4
+
+
+@dataclass
+class App:
+    debug: bool = False
+
+
+pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+def handles_errors(command):
+    """Turn the project's typed errors into a message and their exit code (no traceback unless
+    ``--debug``); anything unexpected is an internal error with exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(app: App, *args, **kwargs):
+        from scheduler.errors import InfeasibleError, NoPlanError, ScenarioError, UsageError
+
+        try:
+            return command(app, *args, **kwargs)
+        except (ScenarioError, UsageError, InfeasibleError, NoPlanError) as error:
+            if app.debug:
+                raise
+            if isinstance(error, InfeasibleError):
+                click.echo("infeasible: no plan satisfies every rule.", err=True)
+                for reason in error.reasons:
+                    click.echo(f"  - {reason}", err=True)
+            else:
+                click.echo(
+                    f"error: {error}" if not isinstance(error, ScenarioError) else str(error),
+                    err=True,
+                )
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            if app.debug:
+                raise
+            click.echo(
+                f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scheduler")
+@click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Plan the events of an international cooperation project under budget and availability limits.
+
+    Write a scenario file (TOML), check it with `validate`, plan it with `solve`.
+    """
+    ctx.obj = App(debug=debug)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@pass_app
+@handles_errors
+def init(app: App, directory: Path) -> None:
+    """Write a small working example scenario into DIRECTORY."""
+    from importlib.resources import files
+
+    from scheduler.errors import UsageError
+
+    target = directory / "plan.toml"
+    if target.exists():
+        raise UsageError(f"{target}: already exists; choose another folder or remove it")
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        files("scheduler").joinpath("examples/starter.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    click.echo(
+        f"wrote {target}\nnext: scheduler validate {target} && scheduler solve {target} -o {directory / 'out'}"
+    )
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_app
+@handles_errors
+def validate(app: App, file: Path) -> None:
+    """Check the scenario FILE and list every problem with its place."""
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+
+    scenario = load(file)
+    instance = Instance(scenario)
+    s = scenario
+    click.echo(
+        f"{file}: valid. {len(s.events)} events ({len(instance.occurrences)} occurrences), {len(s.people)} people, "
+        f"{len(s.venues)} venues in {len({loc.country for loc in s.locations.values()})} countries, "
+        f"{s.project.start} to {s.project.end}."
+    )
+    for key, note in sorted(s.rates.sources.items()):
+        click.echo(f"  default {key}: {note}")
+    blocked = [(pid, len(b.reasons)) for pid, b in instance.person_blocked.items() if b.reasons]
+    for vid, b in instance.venue_blocked.items():
+        closed = sum(1 for reason in b.reasons.values() if reason.startswith(f"venue {vid}"))
+        if closed:
+            blocked.append((vid, closed))
+    if blocked:
+        click.echo("  days blocked in the horizon (leave, busy calendars, closures):")
+        for who, days in blocked:
+            click.echo(f"    {who}: {days}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder (replaced whole, atomically).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds for the whole search; default: until proven optimal.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Search threads; default: the machine's cores, at most 8.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**31 - 1),
+    default=0,
+    show_default=True,
+    help="Random seed of the search.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@pass_app
+@handles_errors
+def solve(
+    app: App,
+    file: Path,
+    output: Path,
+    time_limit: float | None,
+    workers: int | None,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Plan the scenario FILE and write OUTPUT/plan.json.
+
+    Exit codes: 0 a plan was found, 2 invalid input, 3 infeasible, 4 no plan within the time limit.
+    """
+    from scheduler import plan as plan_json
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+    from scheduler.money import format_money
+    from scheduler.output import atomic_folder, write_text
+    from scheduler.solver.solve import SolveOptions, default_workers, report_to_stderr
+    from scheduler.solver.solve import solve as run_solver
+
+    started = time.monotonic()
+    scenario = load(file)
+    instance = Instance(scenario)
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers or default_workers(),
+        seed=seed,
+        progress=None if quiet else report_to_stderr,
+    )
+    plan = run_solver(instance, options)
+    with atomic_folder(output) as folder:
+        write_text(folder, "plan.json", plan_json.dumps(plan))
+    currency = scenario.project.currency
+    left_out = [o for o in plan.occurrences if not o.scheduled]
+    click.echo(
+        f"{plan.status.lower()} plan: {len(plan.scheduled)} of {len(plan.occurrences)} occurrences scheduled, "
+        f"cost {format_money(plan.total_cost, currency)} of {format_money(plan.budget_limit, currency)} "
+        f"({time.monotonic() - started:.1f}s)"
+    )
+    for o in left_out:
+        click.echo(f"  left out {o.id}: {o.reason} ({o.detail})")
+    click.echo(f"wrote {output / 'plan.json'}")

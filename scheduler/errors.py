@@ -1,0 +1,57 @@
+"""Typed failures. Each maps to one exit code of the command line (see ``scheduler.cli``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a scenario: where it is, which value, and what would be right."""
+
+    place: str  # e.g. "events[3].window"; "" for the file as a whole
+    message: str  # what is wrong and what would be right
+    ident: str | None = None  # the id of the table entry, where it has one
+
+    def render(self, file: str) -> str:
+        where = self.place or "(file)"
+        ident = f' (id "{self.ident}")' if self.ident else ""
+        return f"{file}: {where}{ident}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """The scenario file is not valid: every problem found, not only the first. Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [p.render(self.file) for p in self.problems]
+        noun = "problem" if len(lines) == 1 else "problems"
+        return "\n".join(lines + [f"{len(lines)} {noun} in {self.file}"])
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in a file other than the scenario. Exit code 2."""
+
+    exit_code = 2
+
+
+class InfeasibleError(Exception):
+    """No plan satisfies every rule. Exit code 3."""
+
+    exit_code = 3
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("\n".join(reasons))
+
+
+class NoPlanError(Exception):
+    """The time limit ran out before any plan was found. Exit code 4."""
+
+    exit_code = 4

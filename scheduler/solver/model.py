@@ -1,0 +1,167 @@
+"""Decision variables of the plan, keyed by domain ids, created in sorted order for reproducibility.
+
+For every occurrence ``o``: ``scheduled[o]``, ``start[o]`` (a day index), ``at[o][v]`` (held at
+venue ``v``). For every seat group and candidate: ``pick[o][(g, p)]``; ``attends[o][p]`` is true
+when ``p`` fills any seat of ``o``. Fixed attendees need no variable: they attend exactly when
+``o`` is scheduled. ``attend_at(o, p, v)`` is the literal "p is at o, held at v", the one that
+costs and away days hang on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.instance import Instance, Occurrence
+
+
+@dataclass
+class Guards:
+    """Assumption literals that switch rule instances on, for explaining infeasibility.
+
+    Outside ``explain`` no guard exists and every rule is unconditional. With ``enabled``, each
+    ``(rule, key)`` gets one literal the first time it is asked for; ``scheduler.explain`` makes
+    them assumptions and reads back which of them cannot hold together."""
+
+    enabled: bool = False
+    literals: dict[tuple, cp_model.IntVar] = field(default_factory=dict)
+
+    def __call__(self, model: cp_model.CpModel, rule: str, *key) -> list:
+        if not self.enabled:
+            return []
+        full = (rule, *key)
+        if full not in self.literals:
+            self.literals[full] = model.new_bool_var("guard_" + "_".join(map(str, full)))
+        return [self.literals[full]]
+
+
+class PlanModel:
+    def __init__(self, instance: Instance, guards: Guards | None = None):
+        self.instance = instance
+        self.model = cp_model.CpModel()
+        self.guards = guards or Guards()
+        self.scheduled: dict[str, cp_model.IntVar] = {}
+        self.start: dict[str, cp_model.IntVar] = {}
+        self.at: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.pick: dict[str, dict[tuple[int, str], cp_model.IntVar]] = {}
+        self.attends: dict[str, dict[str, cp_model.IntVar]] = {}
+        self._attend_at: dict[tuple[str, str, str], cp_model.IntVar] = {}
+        self._or_cache: dict[tuple, cp_model.IntVar] = {}
+        self.occurrence_cost: dict[str, cp_model.LinearExpr] = {}
+        self.occurrence_cost_bound: dict[str, int] = {}  # the sum of every term: no plan costs more
+        self.category_cost: dict[str, cp_model.LinearExpr] = {}
+        self._create_variables()
+        self._create_cost_expressions()
+
+    def guard(self, rule: str, *key) -> list:
+        return self.guards(self.model, rule, *key)
+
+    # -- variables --------------------------------------------------------------------------------
+
+    def _create_variables(self) -> None:
+        m, inst = self.model, self.instance
+        for o in inst.occurrences:
+            self.scheduled[o.id] = m.new_bool_var(f"scheduled_{o.id}")
+            self.start[o.id] = m.new_int_var(0, inst.horizon - 1, f"start_{o.id}")
+            self.at[o.id] = {v: m.new_bool_var(f"at_{o.id}_{v}") for v in o.event.venues}
+            m.add(sum(self.at[o.id].values()) == self.scheduled[o.id])
+            self.pick[o.id] = {}
+            for g, group in enumerate(o.seat_groups):
+                for p in group.candidates:
+                    self.pick[o.id][(g, p)] = m.new_bool_var(f"pick_{o.id}_{g}_{p}")
+            by_person: dict[str, list] = defaultdict(list)
+            for (_group, p), lit in self.pick[o.id].items():
+                by_person[p].append(lit)
+            self.attends[o.id] = {}
+            for p in sorted(by_person):
+                lits = by_person[p]
+                if len(lits) == 1:
+                    self.attends[o.id][p] = lits[0]
+                else:
+                    # Rule 4 (in part): one person fills at most one seat of an occurrence.
+                    attends = m.new_bool_var(f"attends_{o.id}_{p}")
+                    m.add(sum(lits) == attends)
+                    self.attends[o.id][p] = attends
+            # A stable start day for an occurrence that is not scheduled, so no two plans differ
+            # only there.
+            m.add(self.start[o.id] == 0).only_enforce_if(~self.scheduled[o.id])
+
+    def attend_at(self, o: Occurrence, person: str, venue: str) -> cp_model.IntVar:
+        """The literal "person attends o, and o is held at venue"."""
+        if person in o.fixed or person not in self.attends[o.id]:
+            return self.at[o.id][venue]
+        if len(o.event.venues) == 1:
+            return self.attends[o.id][person]
+        key = (o.id, person, venue)
+        if key not in self._attend_at:
+            self._create_attend_at(o, person)
+        return self._attend_at[key]
+
+    def _create_attend_at(self, o: Occurrence, person: str) -> None:
+        m = self.model
+        lits = []
+        for v in o.event.venues:
+            lit = m.new_bool_var(f"attend_{o.id}_{person}_{v}")
+            m.add_implication(lit, self.at[o.id][v])
+            self._attend_at[(o.id, person, v)] = lit
+            lits.append(lit)
+        m.add(sum(lits) == self.attends[o.id][person])
+
+    def attends_literal(self, o: Occurrence, person: str) -> cp_model.IntVar:
+        return self.scheduled[o.id] if person in o.fixed else self.attends[o.id][person]
+
+    def any_of(self, lits: list, name: str) -> cp_model.IntVar:
+        """A literal equal to the sum of ``lits``, of which at most one can be true."""
+        if len(lits) == 1:
+            return lits[0]
+        key = tuple(lit.index for lit in lits)
+        if key not in self._or_cache:
+            var = self.model.new_bool_var(name)
+            self.model.add(sum(lits) == var)
+            self._or_cache[key] = var
+        return self._or_cache[key]
+
+    def people_of(self, o: Occurrence) -> tuple[str, ...]:
+        return (*o.fixed, *o.seat_candidates)
+
+    # -- money ------------------------------------------------------------------------------------
+
+    def _create_cost_expressions(self) -> None:
+        """Linear expressions in cents: per occurrence, and per category over the whole plan."""
+        inst = self.instance
+        categories = inst.costs.categories()
+        per_category: dict[str, list] = {c: [] for c in categories}
+        for o in inst.occurrences:
+            terms, bound = [], 0
+            for v in o.event.venues:
+                fixed = self.fixed_cost(o, v)
+                for category, amount in sorted(fixed.items()):
+                    if amount:
+                        per_category[category].append(amount * self.at[o.id][v])
+                        terms.append(amount * self.at[o.id][v])
+                        bound += amount
+                for p in o.seat_candidates:
+                    cost = inst.costs.attendee(inst.scenario.people[p], o.event, v)
+                    for category, amount in sorted(cost.items()):
+                        if amount:
+                            lit = self.attend_at(o, p, v)
+                            per_category[category].append(amount * lit)
+                            terms.append(amount * lit)
+                            bound += amount
+            self.occurrence_cost[o.id] = sum(terms) if terms else 0
+            self.occurrence_cost_bound[o.id] = bound
+        self.category_cost = {c: (sum(t) if t else 0) for c, t in per_category.items()}
+
+    def fixed_cost(self, o: Occurrence, venue: str) -> Counter:
+        """What an occurrence held at ``venue`` costs before any seat is filled."""
+        inst = self.instance
+        cost = inst.costs.occurrence_fixed(o.event, venue)
+        for p in o.fixed:
+            cost.update(inst.costs.attendee(inst.scenario.people[p], o.event, venue))
+        return cost
+
+    @property
+    def total_cost(self) -> cp_model.LinearExpr:
+        return sum(self.category_cost.values())

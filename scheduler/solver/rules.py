@@ -1,0 +1,294 @@
+"""The ten rules of "What a valid plan is", one function each, in the order of the spec.
+
+Each ``add_*`` takes the ``PlanModel`` first and adds the hard constraints of its rule family; each
+constraint instance is guarded by ``pm.guard(rule, key…)``, which is empty when solving and an
+assumption literal when explaining infeasibility. ``RULES`` lists them in order; the names are the
+ones explanations and tests use.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+
+import pendulum
+from ortools.sat.python import cp_model
+
+from scheduler.solver.model import PlanModel
+
+
+def add_horizon_and_window(pm: PlanModel) -> None:
+    """Hard constraint: every scheduled occurrence lies inside the horizon and its event's window."""
+    m, inst = pm.model, pm.instance
+    for o in inst.occurrences:
+        first, last = inst.window_starts(o)
+        guard = pm.guard("window", o.event.id)
+        if last < first:
+            m.add(pm.scheduled[o.id] == 0).only_enforce_if(guard)
+        else:
+            m.add_linear_constraint(pm.start[o.id], first, last).only_enforce_if(
+                pm.scheduled[o.id], *guard
+            )
+
+
+def add_event_days(pm: PlanModel) -> None:
+    """Hard constraint: every event day is a working day of the project, not a public holiday of
+    the venue's country and not a day the venue is unavailable."""
+    m, inst = pm.model, pm.instance
+    domains: dict[tuple[int, ...], cp_model.Domain] = {}
+    for o in inst.occurrences:
+        for v in o.event.venues:
+            starts = inst.event_day_starts(o, v)
+            guard = pm.guard("event_days", v)
+            if not starts:
+                m.add(pm.at[o.id][v] == 0).only_enforce_if(guard)
+                continue
+            domain = domains.get(starts) or domains.setdefault(
+                starts, cp_model.Domain.from_values(starts)
+            )
+            m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(
+                pm.at[o.id][v], *guard
+            )
+
+
+def add_attendance_days(pm: PlanModel) -> None:
+    """Hard constraint: no away day of an attendee is unavailable, busy in their calendar (or a
+    public holiday at home, with ``avoid_attendee_holidays``), and nobody is away for two
+    occurrences on the same day."""
+    m, inst = pm.model, pm.instance
+    domains: dict[tuple[int, ...], cp_model.Domain] = {}
+    intervals: dict[str, list] = defaultdict(list)
+    for o in inst.occurrences:
+        first, last = inst.window_starts(o)
+        for p in pm.people_of(o):
+            groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+            for v in o.event.venues:
+                groups[inst.away_offsets(o, p, v)].append(v)
+                if not inst.person_blocked[p].reasons or last < first:
+                    continue
+                allowed = inst.attendance_starts(o, p, v)
+                inside = bisect.bisect_right(allowed, last) - bisect.bisect_left(allowed, first)
+                if inside == last - first + 1:
+                    continue  # nothing blocks this person inside the window
+                guard = pm.guard("attendance_days", p)
+                lit = pm.attend_at(o, p, v)
+                if not allowed:
+                    m.add(lit == 0).only_enforce_if(guard)
+                    continue
+                domain = domains.get(allowed) or domains.setdefault(
+                    allowed, cp_model.Domain.from_values(allowed)
+                )
+                m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(
+                    lit, *guard
+                )
+            for (lo, hi), venues in sorted(groups.items()):
+                presence = pm.any_of(
+                    [pm.attend_at(o, p, v) for v in venues], f"away_{o.id}_{p}_{lo}"
+                )
+                if len(groups) == 1:
+                    presence = pm.attends_literal(o, p)
+                interval = m.new_optional_fixed_size_interval_var(
+                    pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{p}_{lo}"
+                )
+                intervals[p].append(interval)
+    for p in sorted(intervals):
+        if len(intervals[p]) > 1:
+            m.add_no_overlap(intervals[p])
+
+
+def add_attendees(pm: PlanModel) -> None:
+    """Hard constraint: every seat entry is filled with exactly its number of people per country
+    (or in total), chosen among holders of its role who are not already attendees."""
+    m, inst = pm.model, pm.instance
+    for o in inst.occurrences:
+        for g, group in enumerate(o.seat_groups):
+            picks = [pm.pick[o.id][(g, p)] for p in group.candidates]
+            guard = pm.guard("seats", o.event.id, group.seat_index, group.country)
+            m.add(sum(picks) == group.need * pm.scheduled[o.id]).only_enforce_if(guard)
+            if guard:  # switched off, the seat still cannot be filled when not scheduled
+                for lit in picks:
+                    m.add_implication(lit, pm.scheduled[o.id])
+
+
+def add_venue(pm: PlanModel) -> None:
+    """Hard constraint: at most one occurrence per venue per day, and no more attendees than seats."""
+    m, inst = pm.model, pm.instance
+    intervals: dict[str, list] = defaultdict(list)
+    for o in inst.occurrences:
+        for v in o.event.venues:
+            capacity = inst.scenario.venues[v].capacity
+            if o.size > capacity:
+                m.add(pm.at[o.id][v] == 0).only_enforce_if(pm.guard("capacity", o.event.id, v))
+            intervals[v].append(
+                m.new_optional_fixed_size_interval_var(
+                    pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}"
+                )
+            )
+    for v in sorted(intervals):
+        if len(intervals[v]) > 1:
+            m.add_no_overlap(intervals[v])
+
+
+def add_team_load(pm: PlanModel) -> None:
+    """Hard constraint: with ``max_concurrent_events``, at most that many occurrences share a day."""
+    m, inst = pm.model, pm.instance
+    limit = inst.project.max_concurrent_events
+    if limit is None or limit >= len(inst.occurrences):
+        return
+    intervals = [
+        m.new_optional_fixed_size_interval_var(
+            pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}"
+        )
+        for o in inst.occurrences
+    ]
+    m.add_cumulative(intervals, [1] * len(intervals), limit)
+
+
+def add_order(pm: PlanModel) -> None:
+    """Hard constraint: an event with ``after = [{event = O, …}]`` starts after every occurrence of
+    O ends, with the gap between min_gap_days and max_gap_days; it is scheduled only if O is."""
+    m, inst = pm.model, pm.instance
+    for event in inst.scenario.events.values():
+        for order in event.after:
+            before = inst.by_event[order.event]
+            guard = pm.guard("order", event.id, order.event)
+            for o in inst.by_event[event.id]:
+                m.add_implication(pm.scheduled[o.id], pm.scheduled[before[0].id]).only_enforce_if(
+                    guard
+                )
+                for b in before:
+                    gap = pm.start[o.id] - (pm.start[b.id] + b.duration - 1) - 1
+                    both = [pm.scheduled[o.id], pm.scheduled[b.id], *guard]
+                    m.add(gap >= order.min_gap_days).only_enforce_if(both)
+                    if order.max_gap_days is not None:
+                        m.add(gap <= order.max_gap_days).only_enforce_if(both)
+
+
+def add_series(pm: PlanModel) -> None:
+    """Hard constraint: occurrence k+1 of a series starts within tolerance_days of the day
+    every_months calendar months after occurrence k's start (day of month clamped to the month's
+    end), and only if occurrence k is scheduled."""
+    m, inst = pm.model, pm.instance
+    for event in inst.scenario.events.values():
+        if event.repeat is None or event.repeat.count < 2:
+            continue
+        tolerance = event.repeat.tolerance_days
+        occurrences = inst.by_event[event.id]
+        guard = pm.guard("series", event.id)
+        for prev, nxt in zip(occurrences, occurrences[1:], strict=False):
+            m.add_implication(pm.scheduled[nxt.id], pm.scheduled[prev.id])
+            first, last = inst.window_starts(prev)
+            pieces = []
+            for lo, hi, shift, fixed_day in month_pieces(
+                inst, first, last, event.repeat.every_months
+            ):
+                piece = m.new_bool_var(f"series_{prev.id}_{lo}")
+                m.add_linear_constraint(pm.start[prev.id], lo, hi).only_enforce_if(piece)
+                both = [piece, pm.scheduled[nxt.id], *guard]
+                if fixed_day is None:
+                    gap = pm.start[nxt.id] - pm.start[prev.id]
+                    m.add_linear_constraint(
+                        gap, shift - tolerance, shift + tolerance
+                    ).only_enforce_if(both)
+                else:
+                    m.add_linear_constraint(
+                        pm.start[nxt.id], fixed_day - tolerance, fixed_day + tolerance
+                    ).only_enforce_if(both)
+                pieces.append(piece)
+            m.add(sum(pieces) == pm.scheduled[prev.id])
+
+
+def month_pieces(inst, first: int, last: int, months: int):
+    """Split the start days [first, last] into runs on which "the same day ``months`` calendar
+    months later" (pendulum's ``add(months=…)``, clamped to the month's end) is either the day plus
+    a constant shift, or one fixed day (the clamped days at the end of a long month).
+
+    Yields ``(lo, hi, shift, fixed_day)`` with exactly one of ``shift`` / ``fixed_day`` meaningful.
+    This encodes the rule exactly with two literals per month instead of one per day."""
+    day = first
+    while day <= last:
+        date = inst.date(day)
+        month_start = date.replace(day=1)
+        target = pendulum.Date(month_start.year, month_start.month, 1).add(months=months)
+        target_length = target.days_in_month
+        month_end = inst.day(pendulum.Date(month_start.year, month_start.month, 1).end_of("month"))
+        shift = inst.day(target) - inst.day(month_start)
+        normal_last = min(last, month_end, inst.day(month_start) + target_length - 1)
+        if day <= normal_last:
+            yield day, normal_last, shift, None
+            day = normal_last + 1
+        if day <= min(last, month_end):
+            yield day, min(last, month_end), 0, inst.day(target.replace(day=target_length))
+            day = min(last, month_end) + 1
+
+
+def add_required(pm: PlanModel) -> None:
+    """Hard constraint: every occurrence of an event with ``optional = false`` is scheduled."""
+    m, inst = pm.model, pm.instance
+    for o in inst.occurrences:
+        if not o.event.optional:
+            m.add(pm.scheduled[o.id] == 1).only_enforce_if(pm.guard("required", o.event.id))
+
+
+def add_budget(pm: PlanModel) -> None:
+    """Hard constraint: the total cost, each capped category and each capped year stay within their caps."""
+    m, inst = pm.model, pm.instance
+    budget = inst.scenario.budget
+    m.add(pm.total_cost <= budget.total).only_enforce_if(pm.guard("budget_total"))
+    for category, cap in sorted(budget.categories.items()):
+        m.add(pm.category_cost.get(category, 0) <= cap).only_enforce_if(
+            pm.guard("budget_category", category)
+        )
+    if budget.years:
+        year_cost = year_cost_expressions(pm)
+        for year, cap in sorted(budget.years.items()):
+            m.add(year_cost.get(year, 0) <= cap).only_enforce_if(pm.guard("budget_year", year))
+
+
+def year_cost_expressions(pm: PlanModel) -> dict[int, cp_model.LinearExpr]:
+    """The cost of the occurrences that start in each year, as linear expressions."""
+    m, inst = pm.model, pm.instance
+    per_year: dict[int, list] = defaultdict(list)
+    for o in inst.occurrences:
+        first, last = inst.window_starts(o)
+        if last < first:
+            continue
+        years = range(inst.date(first).year, inst.date(last).year + 1)
+        if len(years) == 1:
+            per_year[years[0]].append(pm.occurrence_cost[o.id])
+            continue
+        bound = pm.occurrence_cost_bound[o.id]
+        in_year = []
+        for year in years:
+            lit = m.new_bool_var(f"year_{o.id}_{year}")
+            lo = max(first, inst.day(inst.date(0).replace(year=year, month=1, day=1)))
+            hi = min(last, inst.day(inst.date(0).replace(year=year, month=12, day=31)))
+            m.add_linear_constraint(pm.start[o.id], lo, hi).only_enforce_if(lit)
+            share = m.new_int_var(0, bound, f"cost_{o.id}_{year}")
+            m.add(share == pm.occurrence_cost[o.id]).only_enforce_if(lit)
+            m.add(share == 0).only_enforce_if(~lit)
+            per_year[year].append(share)
+            in_year.append(lit)
+        m.add(sum(in_year) == pm.scheduled[o.id])
+    return {year: sum(terms) for year, terms in per_year.items()}
+
+
+RULES = (
+    ("horizon_and_window", add_horizon_and_window),
+    ("event_days", add_event_days),
+    ("attendance_days", add_attendance_days),
+    ("attendees", add_attendees),
+    ("venue", add_venue),
+    ("team_load", add_team_load),
+    ("order", add_order),
+    ("series", add_series),
+    ("required", add_required),
+    ("budget", add_budget),
+)
+
+
+def add_rules(pm: PlanModel, skip: tuple[str, ...] = ()) -> None:
+    """Add every rule family (tests leave one out with ``skip`` to show that it binds)."""
+    for name, add in RULES:
+        if name not in skip:
+            add(pm)

@@ -1,0 +1,448 @@
+"""The lexicographic search: one CP-SAT solve per objective, each fixing the one before.
+
+Stages, in the spec's order: (1) the priority of the optional events scheduled, maximised; (2)
+changes to a previously published plan, minimised (only with ``--previous``); (3) the total cost
+in cents, minimised; (4) event days outside the preferred ranges, minimised. A stage proven optimal
+is fixed to its value with an equality; a stage stopped by the time limit is fixed to "no worse",
+and the plan is then reported FEASIBLE instead of OPTIMAL.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.errors import InfeasibleError, NoPlanError
+from scheduler.instance import Instance, Occurrence
+from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence
+from scheduler.solver.model import PlanModel
+from scheduler.solver.rules import add_rules
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float | None = None  # seconds for the whole solve, all stages together
+    workers: int = field(default_factory=default_workers)
+    seed: int = 0
+    progress: Callable[[str], None] | None = None  # receives one line per improvement
+    skip_rules: tuple[str, ...] = ()  # for tests that show a rule binds
+
+
+@dataclass
+class Stage:
+    name: str
+    expr: cp_model.LinearExprT
+    maximize: bool
+    bound: int  # no plan has a larger value: sizes the weights when stages are fused
+
+
+def objective_stages(pm: PlanModel) -> list[Stage]:
+    """The objectives in lexicographic order (see the module docstring)."""
+    inst = pm.instance
+    stages: list[Stage] = []
+    optional = [o for o in inst.occurrences if o.event.optional]
+    if optional:
+        expr = sum(o.event.priority * pm.scheduled[o.id] for o in optional)
+        stages.append(Stage("priority", expr, True, sum(o.event.priority for o in optional)))
+    stages.append(Stage("cost", pm.total_cost, False, sum(pm.occurrence_cost_bound.values())))
+    penalties = preference_penalties(pm)
+    if penalties:
+        bound = sum(o.duration for o in inst.occurrences if o.event.preferred)
+        stages.append(Stage("preferred", sum(penalties), False, bound))
+    return stages
+
+
+EXACT = 2**53  # the solver reports objectives as doubles: fused weights stay exact below this
+
+
+def fuse(stages: list[Stage]) -> list[list[Stage]]:
+    """Group consecutive stages into one weighted objective where the weights stay exact.
+
+    With weights W_last = 1 and W_i = W_{i+1} · (bound_{i+1} + 1), minimising Σ ±W_i·x_i is the
+    same as the lexicographic order, and one solve (one presolve) replaces several."""
+    groups: list[list[Stage]] = []
+    for stage in reversed(stages):
+        if groups and _span(groups[0]) * (stage.bound + 1) < EXACT:
+            groups[0].insert(0, stage)
+        else:
+            groups.insert(0, [stage])
+    return groups
+
+
+def _span(group: list[Stage]) -> int:
+    span = 1
+    for stage in group:
+        span *= stage.bound + 1
+    return span
+
+
+def _weights(group: list[Stage]) -> list[int]:
+    weights = [1] * len(group)
+    for i in range(len(group) - 2, -1, -1):
+        weights[i] = weights[i + 1] * (group[i + 1].bound + 1)
+    return weights
+
+
+def _weighted(group: list[Stage]):
+    """The group's objective, to minimise."""
+    return sum(
+        (-w if stage.maximize else w) * stage.expr
+        for stage, w in zip(group, _weights(group), strict=True)
+    )
+
+
+def preference_penalties(pm: PlanModel) -> list:
+    """Soft constraint: per occurrence, the number of its event days outside ``preferred``.
+
+    outside = duration − Σ over (merged) preferred ranges [a, b] of the overlap
+    max(0, min(b, end) − max(a, start) + 1), with CP-SAT's min/max constraints: exact, and with no
+    per-day encoding of the start variable."""
+    m, inst = pm.model, pm.instance
+    out = []
+    for o in inst.occurrences:
+        ranges = _merged_ranges(inst, o.event.preferred)
+        if not ranges:
+            continue
+        start, end = pm.start[o.id], pm.start[o.id] + o.duration - 1
+        overlaps = []
+        for a, b in ranges:
+            hi = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_hi_{o.id}_{a}")
+            lo = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_lo_{o.id}_{a}")
+            m.add_min_equality(hi, [end, b])
+            m.add_max_equality(lo, [start, a])
+            overlap = m.new_int_var(0, o.duration, f"pref_in_{o.id}_{a}")
+            m.add_max_equality(overlap, [0, hi - lo + 1])
+            overlaps.append(overlap)
+        counted = m.new_int_var(0, o.duration, f"outside_{o.id}")
+        m.add(counted == o.duration - sum(overlaps)).only_enforce_if(pm.scheduled[o.id])
+        m.add(counted == 0).only_enforce_if(~pm.scheduled[o.id])
+        out.append(counted)
+    return out
+
+
+def _merged_ranges(inst: Instance, ranges) -> list[tuple[int, int]]:
+    """Preferred ranges as day indexes, overlapping or touching ones merged."""
+    spans = sorted((inst.day(r.first), inst.day(r.last)) for r in ranges)
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """One line per improving plan: elapsed time, each objective of the group, the bound, the gap."""
+
+    def __init__(
+        self,
+        group: list[Stage],
+        started: float,
+        currency: str,
+        report: Callable[[str], None] | None,
+    ):
+        super().__init__()
+        self.group, self.started, self.currency, self.report = group, started, currency, report
+
+    def on_solution_callback(self) -> None:
+        if self.report is None:
+            return
+        values = [self.value(stage.expr) for stage in self.group]
+        best = ", ".join(
+            _show(stage, v, self.currency) for stage, v in zip(self.group, values, strict=True)
+        )
+        bound = ", ".join(
+            _show(stage, v, self.currency)
+            for stage, v in zip(
+                self.group, _decompose(self.group, self.best_objective_bound), strict=True
+            )
+        )
+        objective, lower = self.objective_value, self.best_objective_bound
+        gap = abs(objective - lower) / max(1.0, abs(objective)) * 100
+        elapsed = time.monotonic() - self.started
+        self.report(f"{elapsed:7.2f}s  best {best}  |  bound {bound}  |  gap {gap:.2f}%")
+
+
+def _show(stage: Stage, value: int, currency: str) -> str:
+    if stage.name == "cost":
+        return f"cost {value / 100:,.2f} {currency}"
+    if stage.name == "preferred":
+        return f"{value} days outside preferred"
+    return f"{stage.name} {value}"
+
+
+def _decompose(group: list[Stage], bound: float) -> list[int]:
+    """A bound on the weighted objective, read as the lexicographic bound of each stage."""
+    weights = _weights(group)
+    shifted = round(bound) + sum(
+        w * s.bound for s, w in zip(group, weights, strict=True) if s.maximize
+    )
+    out = []
+    for stage, w in zip(group, weights, strict=True):
+        digit, shifted = divmod(max(0, shifted), w)
+        out.append(stage.bound - digit if stage.maximize else digit)
+    return out
+
+
+def solve(instance: Instance, options: SolveOptions) -> Plan:
+    """Solve to a plan; raises ``InfeasibleError`` or ``NoPlanError``."""
+    started = time.monotonic()
+    pm = PlanModel(instance)
+    add_rules(pm, skip=options.skip_rules)
+    solution: dict[str, int] | None = None
+    proven = True
+    deterministic_seconds = 0.0
+    currency = instance.project.currency
+    for group in fuse(objective_stages(pm)):
+        remaining = None
+        if options.time_limit is not None:
+            remaining = options.time_limit - (time.monotonic() - started)
+            if remaining <= 0.05 and solution is not None:
+                proven = False
+                break
+        objective = _weighted(group)
+        pm.model.minimize(objective)
+        solver = _solver(options, remaining)
+        status = solver.solve(pm.model, _Progress(group, started, currency, options.progress))
+        deterministic_seconds += solver.deterministic_time
+        if status == cp_model.INFEASIBLE:
+            raise InfeasibleError(["no plan satisfies every rule together"])
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid CP-SAT model: {pm.model.validate()}")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if solution is None:
+                raise NoPlanError(
+                    "no plan was found within the time limit; give more time with --time-limit"
+                )
+            proven = False
+            break
+        solution = _snapshot(pm, solver)
+        if status == cp_model.OPTIMAL:
+            for stage in group:
+                pm.model.add(stage.expr == solver.value(stage.expr))
+        else:
+            proven = False
+            pm.model.add(objective <= round(solver.objective_value))
+        pm.model.clear_hints()
+        for name, var in _variables(pm):
+            pm.model.add_hint(var, solution[name])
+    return _plan(
+        pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options
+    )
+
+
+def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = options.workers
+    params.random_seed = options.seed
+    # The costs hang on enforced constraints (venue and seat literals); level 2 puts them into
+    # the LP relaxation, which proves the cost optimum at the root instead of by search.
+    params.linearization_level = 2
+    # The full-problem worker keeps that LP (the default portfolio's first worker would not);
+    # further workers run the large-neighbourhood searches.
+    params.subsolvers.append("max_lp")
+    if options.workers > 1:
+        # Deterministic parallel search: the same seed and worker count give the same plan.
+        params.interleave_search = True
+    if time_limit is not None:
+        params.max_time_in_seconds = max(0.05, time_limit)
+    return solver
+
+
+def _variables(pm: PlanModel):
+    for o in pm.instance.occurrences:
+        yield f"s:{o.id}", pm.scheduled[o.id]
+        yield f"t:{o.id}", pm.start[o.id]
+        for v, var in pm.at[o.id].items():
+            yield f"a:{o.id}:{v}", var
+        for (g, p), var in pm.pick[o.id].items():
+            yield f"p:{o.id}:{g}:{p}", var
+
+
+def _snapshot(pm: PlanModel, solver: cp_model.CpSolver) -> dict[str, int]:
+    return {name: solver.value(var) for name, var in _variables(pm)}
+
+
+def _plan(
+    pm: PlanModel, solution: dict[str, int], status: str, seconds: float, options: SolveOptions
+) -> Plan:
+    """Map the solution back to domain objects; costs and the objective vector are recomputed
+    from the cost model, so the plan never depends on how the model summed them."""
+    inst = pm.instance
+    s = inst.scenario
+    occurrences: list[PlannedOccurrence] = []
+    category_totals: Counter = Counter()
+    year_totals: Counter = Counter()
+    outside = 0
+    for o in inst.occurrences:
+        item = PlannedOccurrence(
+            o.id, o.event.id, o.index, o.event.kind, o.event.title, bool(solution[f"s:{o.id}"])
+        )
+        if item.scheduled:
+            start_day = solution[f"t:{o.id}"]
+            venue = next(v for v in o.event.venues if solution[f"a:{o.id}:{v}"])
+            people = list(o.fixed) + sorted(
+                {p for (g, p) in pm.pick[o.id] if solution[f"p:{o.id}:{g}:{p}"]}
+            )
+            item.start, item.end = inst.date(start_day), inst.date(start_day + o.duration - 1)
+            item.venue = venue
+            location = s.venue_location(venue)
+            item.location, item.country = location.id, location.country
+            cost = inst.costs.occurrence_fixed(o.event, venue)
+            for p in sorted(people):
+                lo, hi = inst.away_offsets(o, p, venue)
+                item.attendees.append(
+                    Attendance(p, inst.date(start_day + lo), inst.date(start_day + hi))
+                )
+                cost.update(inst.costs.attendee(s.people[p], o.event, venue))
+            item.cost = {
+                c: cost.get(c, 0)
+                for c in inst.costs.categories()
+                if c in cost or c in ("travel", "per_diem", "accommodation", "venue")
+            }
+            category_totals.update(item.cost)
+            year_totals[item.start.year] += item.total_cost
+            outside += sum(
+                1
+                for d in range(o.duration)
+                if o.event.preferred
+                and not any(inst.date(start_day + d) in r for r in o.event.preferred)
+            )
+        occurrences.append(item)
+    _explain_left_out(pm, occurrences, category_totals, year_totals)
+    priority = sum(
+        o.event.priority for o in inst.occurrences if o.event.optional and solution[f"s:{o.id}"]
+    )
+    objective = [priority, 0, sum(category_totals.values()), outside]
+    budget = s.budget
+    categories = {
+        c: BudgetLine(category_totals.get(c, 0), budget.categories.get(c))
+        for c in inst.costs.categories()
+    }
+    years = {
+        y: BudgetLine(year_totals.get(y, 0), budget.years.get(y))
+        for y in sorted(set(year_totals) | set(budget.years))
+    }
+    project = {"id": s.project.id, "name": s.project.name, "currency": s.project.currency}
+    return Plan(
+        project,
+        status,
+        objective,
+        seconds,
+        options.seed,
+        options.workers,
+        occurrences,
+        budget.total,
+        categories,
+        years,
+    )
+
+
+def _explain_left_out(
+    pm: PlanModel, occurrences: list[PlannedOccurrence], categories: Counter, years: Counter
+) -> None:
+    """Why each optional occurrence was left out, in one word and a sentence (see docs/plan.md)."""
+    inst = pm.instance
+    s = inst.scenario
+    scheduled = {o.id for o in occurrences if o.scheduled}
+    total = sum(categories.values())
+    for item in occurrences:
+        if item.scheduled:
+            continue
+        o = inst.by_id[item.id]
+        if o.index > 1 and f"{o.event.id}-{o.index - 1}" not in scheduled:
+            item.reason, item.detail = (
+                "series",
+                f"the series' occurrence {o.index - 1} is not scheduled",
+            )
+            continue
+        missing = [a.event for a in o.event.after if f"{a.event}-1" not in scheduled]
+        if missing:
+            item.reason, item.detail = (
+                "order",
+                f"it comes after {', '.join(missing)}, which is not scheduled",
+            )
+            continue
+        if not _has_possible_start(inst, o):
+            item.reason, item.detail = (
+                "calendar",
+                "no day in its window suits its venues and its attendees",
+            )
+            continue
+        cheapest = _cheapest(pm, o)
+        short = []
+        if total + cheapest > s.budget.total:
+            short.append(f"the total budget has {(s.budget.total - total) / 100:,.2f} left")
+        for category, cap in s.budget.categories.items():
+            need = _cheapest(pm, o, category)
+            if need and categories.get(category, 0) + need > cap:
+                short.append(
+                    f"the {category} cap has {(cap - categories.get(category, 0)) / 100:,.2f} left"
+                )
+        first, last = inst.window_starts(o)
+        for year in range(inst.date(first).year, inst.date(last).year + 1):
+            cap = s.budget.years.get(year)
+            if cap is not None and years.get(year, 0) + cheapest > cap:
+                short.append(f"the {year} cap has {(cap - years.get(year, 0)) / 100:,.2f} left")
+        if short:
+            item.reason = "budget"
+            item.detail = (
+                f"it costs at least {cheapest / 100:,.2f} {s.project.currency}; " + "; ".join(short)
+            )
+        else:
+            item.reason, item.detail = (
+                "calendar",
+                "no dates are left for it beside the occurrences that matter more",
+            )
+
+
+def _has_possible_start(inst: Instance, o: Occurrence) -> bool:
+    first, last = inst.window_starts(o)
+    if last < first:
+        return False
+    for v in o.event.venues:
+        if o.size > inst.scenario.venues[v].capacity:
+            continue
+        starts = set(inst.event_day_starts(o, v))
+        for p in o.fixed:
+            starts &= set(inst.attendance_starts(o, p, v))
+        if any(first <= d <= last for d in starts):
+            return True
+    return False
+
+
+def _cheapest(pm: PlanModel, o: Occurrence, category: str | None = None) -> int:
+    """The least an occurrence can cost (in one category, or in all), over its venues and seats."""
+    inst = pm.instance
+    best = None
+    for v in o.event.venues:
+        fixed = pm.fixed_cost(o, v)
+        amount = fixed.get(category, 0) if category else sum(fixed.values())
+        for group in o.seat_groups:
+            costs = sorted(
+                (
+                    inst.costs.attendee(inst.scenario.people[p], o.event, v).get(category, 0)
+                    if category
+                    else sum(inst.costs.attendee(inst.scenario.people[p], o.event, v).values())
+                )
+                for p in group.candidates
+            )
+            amount += sum(costs[: group.need])
+        best = amount if best is None else min(best, amount)
+    return best or 0
+
+
+def report_to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
