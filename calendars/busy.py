@@ -56,9 +56,7 @@ def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: flo
         query = recurring_ical_events.of(calendar, components=["VEVENT"])
         for count, event in enumerate(query.between(start, end)):
             if count >= MAX_INSTANCES:
-                raise CalendarFileError(
-                    f"{path}: more than {MAX_INSTANCES:,} events in the planning horizon"
-                )
+                raise CalendarFileError(f"{path}: more than {MAX_INSTANCES:,} events in the planning horizon")
             if _ignored(event):
                 continue
             summary = str(event.get("SUMMARY", "busy"))
@@ -70,9 +68,7 @@ def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: flo
             if not isinstance(begin, dt.datetime):
                 last_day = (
                     finish - dt.timedelta(days=1)
-                    if isinstance(finish, dt.date)
-                    and not isinstance(finish, dt.datetime)
-                    and finish > begin
+                    if isinstance(finish, dt.date) and not isinstance(finish, dt.datetime) and finish > begin
                     else begin
                 )
                 day = begin
@@ -92,9 +88,7 @@ def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: flo
                 lo, hi = max(begin, day_start), min(finish, day_end)
                 if hi > lo and first <= day <= last:
                     # In UTC, so that a day with a DST change counts its real hours.
-                    covered.setdefault(day, []).append(
-                        (lo.astimezone(dt.UTC), hi.astimezone(dt.UTC), summary)
-                    )
+                    covered.setdefault(day, []).append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC), summary))
                 day += dt.timedelta(days=1)
     except CalendarFileError:
         raise
@@ -115,16 +109,12 @@ def _parse(path: Path):
     try:
         size = path.stat().st_size
         if size > MAX_ICS_BYTES:
-            raise CalendarFileError(
-                f"{path}: is {size:,} bytes; a busy calendar is at most {MAX_ICS_BYTES:,} bytes"
-            )
+            raise CalendarFileError(f"{path}: is {size:,} bytes; a busy calendar is at most {MAX_ICS_BYTES:,} bytes")
         raw = path.read_bytes()
     except OSError as error:
         raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
     if not raw.lstrip().upper().startswith(b"BEGIN:VCALENDAR"):
-        raise CalendarFileError(
-            f"{path}: is not an iCalendar file (it should begin with BEGIN:VCALENDAR)"
-        )
+        raise CalendarFileError(f"{path}: is not an iCalendar file (it should begin with BEGIN:VCALENDAR)")
     try:
         return Calendar.from_ical(raw)
     except Exception as error:  # icalendar raises ValueError and others on malformed input

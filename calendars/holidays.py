@@ -20,9 +20,7 @@ def _country_calendar(country: str, first_year: int, last_year: int) -> dict[dt.
     import holidays
 
     try:
-        calendar = holidays.country_holidays(
-            country, years=range(first_year, last_year + 1), language="en_US"
-        )
+        calendar = holidays.country_holidays(country, years=range(first_year, last_year + 1), language="en_US")
     except NotImplementedError:
         raise UnknownCountryCalendar(country) from None
     return {day: str(name) for day, name in sorted(calendar.items())}

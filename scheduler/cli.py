@@ -93,9 +93,7 @@ def init(app: App, directory: Path) -> None:
         files("scheduler").joinpath("examples/starter.toml").read_text(encoding="utf-8"),
         encoding="utf-8",
     )
-    click.echo(
-        f"wrote {target}\nnext: scheduler validate {target} && scheduler solve {target} -o {directory / 'out'}"
-    )
+    click.echo(f"wrote {target}\nnext: scheduler validate {target} && scheduler solve {target} -o {directory / 'out'}")
 
 
 @main.command()
@@ -158,6 +156,26 @@ def validate(app: App, file: Path) -> None:
     show_default=True,
     help="Random seed of the search.",
 )
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME",
+    help="Write only this output format (repeatable); default: every format.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of templates that replace built-in ones of the same name.",
+)
+@click.option(
+    "--option",
+    "render_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option for the output plugins (repeatable).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @pass_app
 @handles_errors
@@ -168,6 +186,9 @@ def solve(
     time_limit: float | None,
     workers: int | None,
     seed: int,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    render_options: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Plan the scenario FILE and write OUTPUT/plan.json.
@@ -184,16 +205,19 @@ def solve(
 
     started = time.monotonic()
     scenario = load(file)
+    manager, chosen = _formats(formats)
+    options = _parse_options(render_options)
     instance = Instance(scenario)
-    options = SolveOptions(
+    solve_options = SolveOptions(
         time_limit=time_limit,
         workers=workers or default_workers(),
         seed=seed,
         progress=None if quiet else report_to_stderr,
     )
-    plan = run_solver(instance, options)
+    plan = run_solver(instance, solve_options)
     with atomic_folder(output) as folder:
         write_text(folder, "plan.json", plan_json.dumps(plan))
+        written = _render(manager, chosen, plan, scenario, folder, templates, options)
     currency = scenario.project.currency
     left_out = [o for o in plan.occurrences if not o.scheduled]
     click.echo(
@@ -203,4 +227,142 @@ def solve(
     )
     for o in left_out:
         click.echo(f"  left out {o.id}: {o.reason} ({o.detail})")
-    click.echo(f"wrote {output / 'plan.json'}")
+    click.echo(f"wrote {output / 'plan.json'} and {len(written)} files of {len(chosen)} formats into {output}")
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path))
+@click.option(
+    "--scenario",
+    "scenario_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The scenario the plan was solved from.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder (replaced whole, atomically).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME",
+    help="Write only this output format (repeatable); default: every format.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of templates that replace built-in ones of the same name.",
+)
+@click.option(
+    "--option",
+    "render_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option for the output plugins (repeatable).",
+)
+@pass_app
+@handles_errors
+def render(
+    app: App,
+    plan_file: Path,
+    scenario_file: Path,
+    output: Path,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    render_options: tuple[str, ...],
+) -> None:
+    """Run output plugins on a solved PLAN.json (no solving)."""
+    import shutil
+
+    from scheduler import plan as plan_json
+    from scheduler.loader import load
+    from scheduler.output import atomic_folder
+
+    scenario = load(scenario_file)
+    plan = plan_json.load(plan_file)
+    _check_plan_matches(plan, scenario, plan_file)
+    manager, chosen = _formats(formats)
+    options = _parse_options(render_options)
+    with atomic_folder(output) as folder:
+        shutil.copyfile(plan_file, folder / "plan.json")
+        written = _render(manager, chosen, plan, scenario, folder, templates, options)
+    click.echo(f"wrote {len(written)} files of {len(chosen)} formats into {output}")
+
+
+@main.command("formats")
+@pass_app
+@handles_errors
+def list_formats(app: App) -> None:
+    """List every output format, its plugin and its description."""
+    from scheduler.pluginhost import output_formats, plugin_manager
+
+    found = output_formats(plugin_manager())
+    width = max((len(name) for name in found), default=4)
+    plugin_width = max((len(f.plugin) for f in found.values()), default=6)
+    for name, fmt in found.items():
+        click.echo(f"{name:<{width}}  {fmt.plugin:<{plugin_width}}  {fmt.description}")
+
+
+def _formats(names: tuple[str, ...]):
+    from scheduler.pluginhost import output_formats, plugin_manager, select
+
+    manager = plugin_manager()
+    return manager, select(output_formats(manager), names)
+
+
+def _parse_options(pairs: tuple[str, ...]) -> dict[str, str]:
+    from scheduler.errors import UsageError
+
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--option {pair!r}: expected KEY=VALUE")
+        options[key.strip()] = value
+    return options
+
+
+def _render(manager, chosen, plan, scenario, folder, templates, options):
+    from scheduler.clock import now
+    from scheduler.pluginhost import render_all
+    from scheduler.rendering import RenderContext
+
+    context = RenderContext(
+        plan=plan, scenario=scenario, folder=folder, now=now(), templates_dir=templates, options=options
+    )
+    return render_all(manager, chosen, context)
+
+
+def _check_plan_matches(plan, scenario, plan_file: Path) -> None:
+    """A plan rendered against another scenario would print wrong names and amounts: refuse it."""
+    from scheduler.errors import UsageError
+
+    if plan.project.get("id") != scenario.project.id:
+        raise UsageError(
+            f"{plan_file}: is a plan of project {plan.project.get('id')!r}, but the scenario is {scenario.project.id!r}"
+        )
+    events = scenario.events
+    for o in plan.occurrences:
+        if o.event not in events:
+            raise UsageError(
+                f"{plan_file}: occurrence {o.id!r} names event {o.event!r}, which the scenario does not have"
+            )
+        if not o.scheduled:
+            continue
+        if o.venue not in scenario.venues:
+            raise UsageError(
+                f"{plan_file}: occurrence {o.id!r} is at venue {o.venue!r}, which the scenario does not have"
+            )
+        for a in o.attendees:
+            if a.person not in scenario.people:
+                raise UsageError(
+                    f"{plan_file}: occurrence {o.id!r} lists person {a.person!r}, whom the scenario does not have"
+                )

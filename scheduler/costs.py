@@ -20,10 +20,7 @@ EARTH_RADIUS_KM = 6371.0
 def distance_km(a: Location, b: Location) -> float:
     """Great-circle (haversine) distance."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -74,9 +71,7 @@ class CostTable:
 
     def categories(self) -> list[str]:
         """Every category a cost can fall in, in a stable order: the four of the spec first."""
-        extra = sorted(
-            {c for e in self.scenario.events.values() for c in e.costs} - set(BASE_CATEGORIES)
-        )
+        extra = sorted({c for e in self.scenario.events.values() for c in e.costs} - set(BASE_CATEGORIES))
         return list(BASE_CATEGORIES) + extra
 
 

@@ -126,9 +126,7 @@ def text(value: Any) -> str:
     if not value.strip():
         raise FieldError("should not be empty")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
-        raise FieldError(
-            f"{show(value)} contains a line break or control character; write it on one line"
-        )
+        raise FieldError(f"{show(value)} contains a line break or control character; write it on one line")
     if len(value) > MAX_TEXT:
         raise FieldError(f"is {len(value)} characters long; at most {MAX_TEXT}")
     return value
@@ -171,9 +169,7 @@ def integer(low: int, high: int) -> Callable[[Any], int]:
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(f"{show(value)} should be a whole number from {low} to {high}")
         if not low <= value <= high:
-            raise FieldError(
-                f"{show(value)} is out of range; expected a whole number from {low} to {high}"
-            )
+            raise FieldError(f"{show(value)} is out of range; expected a whole number from {low} to {high}")
         return value
 
     return parse
@@ -184,9 +180,7 @@ def number(low: float, high: float) -> Callable[[Any], float]:
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
             raise FieldError(f"{show(value)} should be a number from {low} to {high}")
         if not low <= value <= high:
-            raise FieldError(
-                f"{show(value)} is out of range; expected a number from {low} to {high}"
-            )
+            raise FieldError(f"{show(value)} is out of range; expected a number from {low} to {high}")
         return float(value)
 
     return parse
@@ -233,14 +227,11 @@ def date_range(value: Any) -> DateRange:
                 )
             return DateRange(first, last)
     raise FieldError(
-        f'{show(value)} is not a date range; expected "YYYY-MM-DD/YYYY-MM-DD" (both days '
-        "inclusive) or a single date"
+        f'{show(value)} is not a date range; expected "YYYY-MM-DD/YYYY-MM-DD" (both days inclusive) or a single date'
     )
 
 
-def list_of(
-    parse: Callable[[Any], Any], what: str, max_items: int = 10_000
-) -> Callable[[Any], list]:
+def list_of(parse: Callable[[Any], Any], what: str, max_items: int = 10_000) -> Callable[[Any], list]:
     def parse_list(value: Any) -> list:
         values = items(value, what)
         if len(values) > max_items:
@@ -270,9 +261,7 @@ def country(value: Any) -> str:
         by_name = {name.lower(): code for code, name in country_names().items()}
         if value.lower() in by_name:
             hint = f'; {value} is "{by_name[value.lower()]}"'
-    raise FieldError(
-        f'{show(value)} is not an ISO 3166-1 alpha-2 country code (e.g. "MD", "XK" for Kosovo){hint}'
-    )
+    raise FieldError(f'{show(value)} is not an ISO 3166-1 alpha-2 country code (e.g. "MD", "XK" for Kosovo){hint}')
 
 
 def timezone(value: Any) -> str:

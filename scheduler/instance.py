@@ -74,8 +74,7 @@ class Instance:
             self.by_event.setdefault(occurrence.event.id, []).append(occurrence)
         self.venue_blocked = {vid: self._venue_blocked(vid) for vid in sorted(self._used_venues())}
         self.person_blocked = {
-            pid: self._person_blocked(scenario.people[pid])
-            for pid in sorted(self._involved_people())
+            pid: self._person_blocked(scenario.people[pid]) for pid in sorted(self._involved_people())
         }
         self._start_cache: dict[tuple, tuple[int, ...]] = {}
 
@@ -108,13 +107,7 @@ class Instance:
                         pool = tuple(sorted(p.id for p in holders if p.country == country))
                         groups.append(SeatGroup(i, country, seat.per_country, pool))
                 else:
-                    pool = tuple(
-                        sorted(
-                            p.id
-                            for p in holders
-                            if not seat.countries or p.country in seat.countries
-                        )
-                    )
+                    pool = tuple(sorted(p.id for p in holders if not seat.countries or p.country in seat.countries))
                     groups.append(SeatGroup(i, None, seat.count, pool))
             for index in range(1, event.occurrence_count + 1):
                 out.append(
@@ -137,9 +130,7 @@ class Instance:
     def is_local(self, person_id: str, venue_id: str) -> bool:
         return self.scenario.people[person_id].home == self.scenario.venues[venue_id].location
 
-    def away_offsets(
-        self, occurrence: Occurrence, person_id: str, venue_id: str
-    ) -> tuple[int, int]:
+    def away_offsets(self, occurrence: Occurrence, person_id: str, venue_id: str) -> tuple[int, int]:
         """First and last away day relative to the start day."""
         event = occurrence.event
         if self.is_local(person_id, venue_id):
@@ -165,9 +156,7 @@ class Instance:
                     f"a {WEEKDAYS[weekday].capitalize()}, not one of the project's working days",
                 )
         try:
-            for date, name in public_holidays(
-                location.country, self.project.start, self.project.end
-            ).items():
+            for date, name in public_holidays(location.country, self.project.start, self.project.end).items():
                 blocked.add(self.day(date), f"{name}, public holiday in {location.country}")
         except UnknownCountryCalendar:
             print(
@@ -215,11 +204,7 @@ class Instance:
             except CalendarFileError as error:
                 raise ScenarioError(
                     str(s.path),
-                    [
-                        Problem(
-                            f"people[{list(s.people).index(person.id)}].busy", str(error), person.id
-                        )
-                    ],
+                    [Problem(f"people[{list(s.people).index(person.id)}].busy", str(error), person.id)],
                 ) from None
             for date, summary in days.items():
                 blocked.add(self.day(date), f"{person.name} busy ({summary})")
@@ -252,14 +237,10 @@ class Instance:
         key = ("venue", venue_id, occurrence.duration)
         if key not in self._start_cache:
             bad = self.venue_blocked[venue_id].reasons
-            self._start_cache[key] = _clear_starts(
-                bad, 0, self.horizon - 1, 0, occurrence.duration - 1
-            )
+            self._start_cache[key] = _clear_starts(bad, 0, self.horizon - 1, 0, occurrence.duration - 1)
         return self._start_cache[key]
 
-    def attendance_starts(
-        self, occurrence: Occurrence, person_id: str, venue_id: str
-    ) -> tuple[int, ...]:
+    def attendance_starts(self, occurrence: Occurrence, person_id: str, venue_id: str) -> tuple[int, ...]:
         """Rule 3: the start days whose away days are all free for the person."""
         lo, hi = self.away_offsets(occurrence, person_id, venue_id)
         key = ("person", person_id, lo, hi)
@@ -284,6 +265,4 @@ def _clear_starts(bad: dict[int, str], first: int, last: int, lo: int, hi: int) 
             marks[day - base] = 1
     prefix = [0, *accumulate(marks)]
     width = hi - lo + 1
-    return tuple(
-        s for s in range(first, last + 1) if prefix[s - first + width] - prefix[s - first] == 0
-    )
+    return tuple(s for s in range(first, last + 1) if prefix[s - first + width] - prefix[s - first] == 0)

@@ -70,18 +70,14 @@ def read_toml(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise ScenarioError(name, [Problem("", f"cannot be read: {error.strerror}")]) from None
     if not raw.strip():
-        raise ScenarioError(
-            name, [Problem("", "is empty; `scheduler init DIR` writes a working example")]
-        )
+        raise ScenarioError(name, [Problem("", "is empty; `scheduler init DIR` writes a working example")])
     if b"\0" in raw:
         raise ScenarioError(name, [Problem("", "is a binary file, not a TOML text file")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(
-            name, [Problem(f"line {line}", "is not UTF-8 text; save the file as UTF-8")]
-        ) from None
+        raise ScenarioError(name, [Problem(f"line {line}", "is not UTF-8 text; save the file as UTF-8")]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -180,9 +176,7 @@ class _Loader:
                 return None
         if None in (pid, name, start, end, zone, organizer, days, currency):
             return None
-        return Project(
-            pid, name, start, end, currency, zone, organizer, days, concurrent, bool(avoid)
-        )
+        return Project(pid, name, start, end, currency, zone, organizer, days, concurrent, bool(avoid))
 
     def location(self, t: Table) -> Location | None:
         values = (
@@ -228,9 +222,7 @@ class _Loader:
 
     def ics_path(self, value: Any) -> Path:
         if not isinstance(value, str) or not value.lower().endswith(".ics"):
-            raise FieldError(
-                f"{show(value)} should be the path of an .ics file, relative to the scenario file"
-            )
+            raise FieldError(f"{show(value)} should be the path of an .ics file, relative to the scenario file")
         path = (self.path.parent / value).resolve()
         if not path.is_file():
             raise FieldError(f"{show(value)}: no such file ({path})")
@@ -296,9 +288,7 @@ class _Loader:
         agenda = t.take("agenda", f.list_of(_agenda_item, "agenda items"), [])
         description = t.take("description", f.long_text, "")
         if t.has("priority") and optional is False:
-            t.problem(
-                "priority", "only optional events have a priority; add optional = true or remove it"
-            )
+            t.problem("priority", "only optional events have a priority; add optional = true or remove it")
         if duration and agenda:
             for i, item in enumerate(agenda):
                 if item.day > duration:
@@ -390,24 +380,15 @@ class _Loader:
         if isinstance(t.data.get("distance_bands", "standard"), str) and bands is not None:
             variant = t.data.get("distance_bands", "standard")
             sources["distance_bands"] = default_rates.DISTANCE_BANDS_SOURCE.format(variant=variant)
-        fares_raw = t.take(
-            "fares", f.list_of(_fare, "tables { from = ..., to = ..., amount = ... }"), []
-        )
+        fares_raw = t.take("fares", f.list_of(_fare, "tables { from = ..., to = ..., amount = ... }"), [])
         t.finish()
-        if (
-            per_diem is None
-            or bands is None
-            or fares_raw is None
-            or (t.has("accommodation") and accommodation is None)
-        ):
+        if per_diem is None or bands is None or fares_raw is None or (t.has("accommodation") and accommodation is None):
             return None
         fares: dict[frozenset[str], int] = {}
         for i, (a, b, amount) in enumerate(fares_raw):
             for end in (a, b):
                 if end not in locations:
-                    self.problem(
-                        f"rates.fares[{i}]", f'unknown location "{end}"{suggest(end, locations)}'
-                    )
+                    self.problem(f"rates.fares[{i}]", f'unknown location "{end}"{suggest(end, locations)}')
             if a == b:
                 self.problem(f"rates.fares[{i}]", f'"from" and "to" are both "{a}"')
             key = frozenset((a, b))
@@ -442,9 +423,7 @@ class _Loader:
             place = f"events[{index['events'][eid]}]"
             for i, vid in enumerate(event.venues):
                 if vid not in venues:
-                    self.problem(
-                        f"{place}.venues[{i}]", f'unknown venue "{vid}"{suggest(vid, venues)}', eid
-                    )
+                    self.problem(f"{place}.venues[{i}]", f'unknown venue "{vid}"{suggest(vid, venues)}', eid)
             for i, who in enumerate(event.attendees):
                 if who.startswith("role:"):
                     role = who[5:]
@@ -469,9 +448,7 @@ class _Loader:
                     )
             for i, order in enumerate(event.after):
                 if order.event == eid:
-                    self.problem(
-                        f"{place}.after[{i}].event", "an event cannot come after itself", eid
-                    )
+                    self.problem(f"{place}.after[{i}].event", "an event cannot come after itself", eid)
                 elif order.event not in events:
                     self.problem(
                         f"{place}.after[{i}].event",
@@ -503,15 +480,10 @@ class _Loader:
                 if other not in events or other == eid:
                     continue
                 if state.get(other) == 1:
-                    cycle = (
-                        trail[trail.index(other) :] + [eid, other]
-                        if other in trail
-                        else [eid, other]
-                    )
+                    cycle = trail[trail.index(other) :] + [eid, other] if other in trail else [eid, other]
                     self.problem(
                         f"events[{index[eid]}].after",
-                        "the order of events goes round in a circle: "
-                        + " → ".join(reversed(cycle)),
+                        "the order of events goes round in a circle: " + " → ".join(reversed(cycle)),
                         eid,
                     )
                 elif other not in state:
@@ -531,7 +503,9 @@ class _Loader:
         used_venues = {v for e in s.events.values() for v in e.venues}
         default_note = ""
         if "per_diem" in s.rates.sources:
-            default_note = f" (the shipped table, {s.rates.sources['per_diem']}, has only {', '.join(sorted(s.rates.per_diem))})"
+            default_note = (
+                f" (the shipped table, {s.rates.sources['per_diem']}, has only {', '.join(sorted(s.rates.per_diem))})"
+            )
         for vid in sorted(used_venues):
             country = s.venue_location(vid).country
             if country not in s.rates.per_diem:
@@ -586,9 +560,7 @@ def _weekdays(value: Any) -> frozenset[int]:
 def _weekday(value: Any) -> int:
     if isinstance(value, str) and value.lower() in WEEKDAYS:
         return WEEKDAYS.index(value.lower())
-    raise FieldError(
-        f'{show(value)} is not a day; use "mon", "tue", "wed", "thu", "fri", "sat" or "sun"'
-    )
+    raise FieldError(f'{show(value)} is not a day; use "mon", "tue", "wed", "thu", "fri", "sat" or "sun"')
 
 
 def _language(value: Any) -> str:
@@ -607,9 +579,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, str) and value in EVENT_KINDS:
         return value
     hint = suggest(value, EVENT_KINDS) if isinstance(value, str) else ""
-    raise FieldError(
-        f"{show(value)} is not a kind of event; use one of {', '.join(EVENT_KINDS)}{hint}"
-    )
+    raise FieldError(f"{show(value)} is not a kind of event; use one of {', '.join(EVENT_KINDS)}{hint}")
 
 
 def _non_empty(parse):
@@ -630,9 +600,7 @@ def _attendee(value: Any) -> str:
 
 def _sub_table(value: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise FieldError(
-            f"{show(value)} should be a table {{ {', '.join(k + ' = ...' for k in keys)} }}"
-        )
+        raise FieldError(f"{show(value)} should be a table {{ {', '.join(k + ' = ...' for k in keys)} }}")
     for key in value:
         if key not in keys:
             raise FieldError(f'unknown key "{key}"{suggest(key, keys)}')
@@ -685,9 +653,7 @@ def _repeat(value: Any) -> Repeat:
 
 def _costs(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
-        raise FieldError(
-            f"{show(value)} should be a table of category = amount, e.g. {{ interpretation = 2400 }}"
-        )
+        raise FieldError(f"{show(value)} should be a table of category = amount, e.g. {{ interpretation = 2400 }}")
     out, errors = {}, []
     for key, amount in value.items():
         try:
@@ -726,17 +692,10 @@ def _bands(value: Any) -> tuple[tuple[int, int], ...]:
     if isinstance(value, str):
         if value in default_rates.ERASMUS_2025_BANDS:
             return default_rates.distance_bands_cents(value)
-        raise FieldError(
-            f'{show(value)} is not a shipped table; use "standard", "green" or a list of [max km, amount]'
-        )
+        raise FieldError(f'{show(value)} is not a shipped table; use "standard", "green" or a list of [max km, amount]')
     bands, errors, last = [], [], -1
     for i, band in enumerate(f.items(value, "[max km, amount] pairs")):
-        if (
-            not isinstance(band, list)
-            or len(band) != 2
-            or isinstance(band[0], bool)
-            or not isinstance(band[0], int)
-        ):
+        if not isinstance(band, list) or len(band) != 2 or isinstance(band[0], bool) or not isinstance(band[0], int):
             errors.append(f"[{i}]: {show(band)} should be [max km, amount], e.g. [499, 211]")
             continue
         try:

@@ -26,9 +26,7 @@ def add_horizon_and_window(pm: PlanModel) -> None:
         if last < first:
             m.add(pm.scheduled[o.id] == 0).only_enforce_if(guard)
         else:
-            m.add_linear_constraint(pm.start[o.id], first, last).only_enforce_if(
-                pm.scheduled[o.id], *guard
-            )
+            m.add_linear_constraint(pm.start[o.id], first, last).only_enforce_if(pm.scheduled[o.id], *guard)
 
 
 def add_event_days(pm: PlanModel) -> None:
@@ -43,12 +41,8 @@ def add_event_days(pm: PlanModel) -> None:
             if not starts:
                 m.add(pm.at[o.id][v] == 0).only_enforce_if(guard)
                 continue
-            domain = domains.get(starts) or domains.setdefault(
-                starts, cp_model.Domain.from_values(starts)
-            )
-            m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(
-                pm.at[o.id][v], *guard
-            )
+            domain = domains.get(starts) or domains.setdefault(starts, cp_model.Domain.from_values(starts))
+            m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(pm.at[o.id][v], *guard)
 
 
 def add_attendance_days(pm: PlanModel) -> None:
@@ -75,16 +69,10 @@ def add_attendance_days(pm: PlanModel) -> None:
                 if not allowed:
                     m.add(lit == 0).only_enforce_if(guard)
                     continue
-                domain = domains.get(allowed) or domains.setdefault(
-                    allowed, cp_model.Domain.from_values(allowed)
-                )
-                m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(
-                    lit, *guard
-                )
+                domain = domains.get(allowed) or domains.setdefault(allowed, cp_model.Domain.from_values(allowed))
+                m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(lit, *guard)
             for (lo, hi), venues in sorted(groups.items()):
-                presence = pm.any_of(
-                    [pm.attend_at(o, p, v) for v in venues], f"away_{o.id}_{p}_{lo}"
-                )
+                presence = pm.any_of([pm.attend_at(o, p, v) for v in venues], f"away_{o.id}_{p}_{lo}")
                 if len(groups) == 1:
                     presence = pm.attends_literal(o, p)
                 interval = m.new_optional_fixed_size_interval_var(
@@ -120,9 +108,7 @@ def add_venue(pm: PlanModel) -> None:
             if o.size > capacity:
                 m.add(pm.at[o.id][v] == 0).only_enforce_if(pm.guard("capacity", o.event.id, v))
             intervals[v].append(
-                m.new_optional_fixed_size_interval_var(
-                    pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}"
-                )
+                m.new_optional_fixed_size_interval_var(pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}")
             )
     for v in sorted(intervals):
         if len(intervals[v]) > 1:
@@ -136,9 +122,7 @@ def add_team_load(pm: PlanModel) -> None:
     if limit is None or limit >= len(inst.occurrences):
         return
     intervals = [
-        m.new_optional_fixed_size_interval_var(
-            pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}"
-        )
+        m.new_optional_fixed_size_interval_var(pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}")
         for o in inst.occurrences
     ]
     m.add_cumulative(intervals, [1] * len(intervals), limit)
@@ -153,9 +137,7 @@ def add_order(pm: PlanModel) -> None:
             before = inst.by_event[order.event]
             guard = pm.guard("order", event.id, order.event)
             for o in inst.by_event[event.id]:
-                m.add_implication(pm.scheduled[o.id], pm.scheduled[before[0].id]).only_enforce_if(
-                    guard
-                )
+                m.add_implication(pm.scheduled[o.id], pm.scheduled[before[0].id]).only_enforce_if(guard)
                 for b in before:
                     gap = pm.start[o.id] - (pm.start[b.id] + b.duration - 1) - 1
                     both = [pm.scheduled[o.id], pm.scheduled[b.id], *guard]
@@ -179,17 +161,13 @@ def add_series(pm: PlanModel) -> None:
             m.add_implication(pm.scheduled[nxt.id], pm.scheduled[prev.id])
             first, last = inst.window_starts(prev)
             pieces = []
-            for lo, hi, shift, fixed_day in month_pieces(
-                inst, first, last, event.repeat.every_months
-            ):
+            for lo, hi, shift, fixed_day in month_pieces(inst, first, last, event.repeat.every_months):
                 piece = m.new_bool_var(f"series_{prev.id}_{lo}")
                 m.add_linear_constraint(pm.start[prev.id], lo, hi).only_enforce_if(piece)
                 both = [piece, pm.scheduled[nxt.id], *guard]
                 if fixed_day is None:
                     gap = pm.start[nxt.id] - pm.start[prev.id]
-                    m.add_linear_constraint(
-                        gap, shift - tolerance, shift + tolerance
-                    ).only_enforce_if(both)
+                    m.add_linear_constraint(gap, shift - tolerance, shift + tolerance).only_enforce_if(both)
                 else:
                     m.add_linear_constraint(
                         pm.start[nxt.id], fixed_day - tolerance, fixed_day + tolerance
@@ -236,9 +214,7 @@ def add_budget(pm: PlanModel) -> None:
     budget = inst.scenario.budget
     m.add(pm.total_cost <= budget.total).only_enforce_if(pm.guard("budget_total"))
     for category, cap in sorted(budget.categories.items()):
-        m.add(pm.category_cost.get(category, 0) <= cap).only_enforce_if(
-            pm.guard("budget_category", category)
-        )
+        m.add(pm.category_cost.get(category, 0) <= cap).only_enforce_if(pm.guard("budget_category", category))
     if budget.years:
         year_cost = year_cost_expressions(pm)
         for year, cap in sorted(budget.years.items()):

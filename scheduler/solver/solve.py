@@ -95,10 +95,7 @@ def _weights(group: list[Stage]) -> list[int]:
 
 def _weighted(group: list[Stage]):
     """The group's objective, to minimise."""
-    return sum(
-        (-w if stage.maximize else w) * stage.expr
-        for stage, w in zip(group, _weights(group), strict=True)
-    )
+    return sum((-w if stage.maximize else w) * stage.expr for stage, w in zip(group, _weights(group), strict=True))
 
 
 def preference_penalties(pm: PlanModel) -> list:
@@ -159,14 +156,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self.report is None:
             return
         values = [self.value(stage.expr) for stage in self.group]
-        best = ", ".join(
-            _show(stage, v, self.currency) for stage, v in zip(self.group, values, strict=True)
-        )
+        best = ", ".join(_show(stage, v, self.currency) for stage, v in zip(self.group, values, strict=True))
         bound = ", ".join(
             _show(stage, v, self.currency)
-            for stage, v in zip(
-                self.group, _decompose(self.group, self.best_objective_bound), strict=True
-            )
+            for stage, v in zip(self.group, _decompose(self.group, self.best_objective_bound), strict=True)
         )
         objective, lower = self.objective_value, self.best_objective_bound
         gap = abs(objective - lower) / max(1.0, abs(objective)) * 100
@@ -185,9 +178,7 @@ def _show(stage: Stage, value: int, currency: str) -> str:
 def _decompose(group: list[Stage], bound: float) -> list[int]:
     """A bound on the weighted objective, read as the lexicographic bound of each stage."""
     weights = _weights(group)
-    shifted = round(bound) + sum(
-        w * s.bound for s, w in zip(group, weights, strict=True) if s.maximize
-    )
+    shifted = round(bound) + sum(w * s.bound for s, w in zip(group, weights, strict=True) if s.maximize)
     out = []
     for stage, w in zip(group, weights, strict=True):
         digit, shifted = divmod(max(0, shifted), w)
@@ -222,9 +213,7 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {pm.model.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if solution is None:
-                raise NoPlanError(
-                    "no plan was found within the time limit; give more time with --time-limit"
-                )
+                raise NoPlanError("no plan was found within the time limit; give more time with --time-limit")
             proven = False
             break
         solution = _snapshot(pm, solver)
@@ -237,9 +226,7 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         pm.model.clear_hints()
         for name, var in _variables(pm):
             pm.model.add_hint(var, solution[name])
-    return _plan(
-        pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options
-    )
+    return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
 
 
 def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolver:
@@ -275,9 +262,7 @@ def _snapshot(pm: PlanModel, solver: cp_model.CpSolver) -> dict[str, int]:
     return {name: solver.value(var) for name, var in _variables(pm)}
 
 
-def _plan(
-    pm: PlanModel, solution: dict[str, int], status: str, seconds: float, options: SolveOptions
-) -> Plan:
+def _plan(pm: PlanModel, solution: dict[str, int], status: str, seconds: float, options: SolveOptions) -> Plan:
     """Map the solution back to domain objects; costs and the objective vector are recomputed
     from the cost model, so the plan never depends on how the model summed them."""
     inst = pm.instance
@@ -287,15 +272,11 @@ def _plan(
     year_totals: Counter = Counter()
     outside = 0
     for o in inst.occurrences:
-        item = PlannedOccurrence(
-            o.id, o.event.id, o.index, o.event.kind, o.event.title, bool(solution[f"s:{o.id}"])
-        )
+        item = PlannedOccurrence(o.id, o.event.id, o.index, o.event.kind, o.event.title, bool(solution[f"s:{o.id}"]))
         if item.scheduled:
             start_day = solution[f"t:{o.id}"]
             venue = next(v for v in o.event.venues if solution[f"a:{o.id}:{v}"])
-            people = list(o.fixed) + sorted(
-                {p for (g, p) in pm.pick[o.id] if solution[f"p:{o.id}:{g}:{p}"]}
-            )
+            people = list(o.fixed) + sorted({p for (g, p) in pm.pick[o.id] if solution[f"p:{o.id}:{g}:{p}"]})
             item.start, item.end = inst.date(start_day), inst.date(start_day + o.duration - 1)
             item.venue = venue
             location = s.venue_location(venue)
@@ -303,9 +284,7 @@ def _plan(
             cost = inst.costs.occurrence_fixed(o.event, venue)
             for p in sorted(people):
                 lo, hi = inst.away_offsets(o, p, venue)
-                item.attendees.append(
-                    Attendance(p, inst.date(start_day + lo), inst.date(start_day + hi))
-                )
+                item.attendees.append(Attendance(p, inst.date(start_day + lo), inst.date(start_day + hi)))
                 cost.update(inst.costs.attendee(s.people[p], o.event, venue))
             item.cost = {
                 c: cost.get(c, 0)
@@ -317,23 +296,16 @@ def _plan(
             outside += sum(
                 1
                 for d in range(o.duration)
-                if o.event.preferred
-                and not any(inst.date(start_day + d) in r for r in o.event.preferred)
+                if o.event.preferred and not any(inst.date(start_day + d) in r for r in o.event.preferred)
             )
         occurrences.append(item)
     _explain_left_out(pm, occurrences, category_totals, year_totals)
-    priority = sum(
-        o.event.priority for o in inst.occurrences if o.event.optional and solution[f"s:{o.id}"]
-    )
+    priority = sum(o.event.priority for o in inst.occurrences if o.event.optional and solution[f"s:{o.id}"])
     objective = [priority, 0, sum(category_totals.values()), outside]
     budget = s.budget
-    categories = {
-        c: BudgetLine(category_totals.get(c, 0), budget.categories.get(c))
-        for c in inst.costs.categories()
-    }
+    categories = {c: BudgetLine(category_totals.get(c, 0), budget.categories.get(c)) for c in inst.costs.categories()}
     years = {
-        y: BudgetLine(year_totals.get(y, 0), budget.years.get(y))
-        for y in sorted(set(year_totals) | set(budget.years))
+        y: BudgetLine(year_totals.get(y, 0), budget.years.get(y)) for y in sorted(set(year_totals) | set(budget.years))
     }
     project = {"id": s.project.id, "name": s.project.name, "currency": s.project.currency}
     return Plan(
@@ -350,9 +322,7 @@ def _plan(
     )
 
 
-def _explain_left_out(
-    pm: PlanModel, occurrences: list[PlannedOccurrence], categories: Counter, years: Counter
-) -> None:
+def _explain_left_out(pm: PlanModel, occurrences: list[PlannedOccurrence], categories: Counter, years: Counter) -> None:
     """Why each optional occurrence was left out, in one word and a sentence (see docs/plan.md)."""
     inst = pm.instance
     s = inst.scenario
@@ -388,9 +358,7 @@ def _explain_left_out(
         for category, cap in s.budget.categories.items():
             need = _cheapest(pm, o, category)
             if need and categories.get(category, 0) + need > cap:
-                short.append(
-                    f"the {category} cap has {(cap - categories.get(category, 0)) / 100:,.2f} left"
-                )
+                short.append(f"the {category} cap has {(cap - categories.get(category, 0)) / 100:,.2f} left")
         first, last = inst.window_starts(o)
         for year in range(inst.date(first).year, inst.date(last).year + 1):
             cap = s.budget.years.get(year)
@@ -398,9 +366,7 @@ def _explain_left_out(
                 short.append(f"the {year} cap has {(cap - years.get(year, 0)) / 100:,.2f} left")
         if short:
             item.reason = "budget"
-            item.detail = (
-                f"it costs at least {cheapest / 100:,.2f} {s.project.currency}; " + "; ".join(short)
-            )
+            item.detail = f"it costs at least {cheapest / 100:,.2f} {s.project.currency}; " + "; ".join(short)
         else:
             item.reason, item.detail = (
                 "calendar",

@@ -1,0 +1,102 @@
+"""The plugin manager: loads the ``scheduler.plugins`` entry points and runs the output formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pluggy
+
+from scheduler import hookspecs
+from scheduler.errors import UsageError
+from scheduler.rendering import OutputFormat, RenderContext
+
+ENTRY_POINT_GROUP = "scheduler.plugins"
+
+
+class PluginError(UsageError):
+    """A plugin that cannot be loaded, or a format that failed; names the plugin and the format."""
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    """A fresh manager with every installed plugin (built-ins included) loaded."""
+    manager = pluggy.PluginManager("scheduler")
+    manager.add_hookspecs(hookspecs)
+    from importlib.metadata import entry_points
+
+    for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if manager.get_plugin(entry_point.name) is not None:
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:  # noqa: BLE001 - any import failure of a third-party package
+            raise PluginError(
+                f"plugin {entry_point.name!r} ({entry_point.value}) cannot be loaded: {type(error).__name__}: {error}"
+            ) from None
+        try:
+            manager.register(plugin, name=entry_point.name)
+        except Exception as error:  # noqa: BLE001 - pluggy's validation errors
+            raise PluginError(f"plugin {entry_point.name!r} cannot be registered: {error}") from None
+    return manager
+
+
+def output_formats(manager: pluggy.PluginManager) -> dict[str, OutputFormat]:
+    """Every format by name, in name order."""
+    found: dict[str, OutputFormat] = {}
+    for plugin_name, plugin in sorted(manager.list_name_plugin(), key=lambda item: item[0] or ""):
+        impl = getattr(plugin, "register_output_formats", None)
+        if impl is None:
+            continue
+        try:
+            formats = impl() or []
+        except Exception as error:  # noqa: BLE001
+            raise PluginError(
+                f"plugin {plugin_name!r} failed to register its formats: {type(error).__name__}: {error}"
+            ) from None
+        for fmt in formats:
+            if not isinstance(fmt, OutputFormat):
+                raise PluginError(f"plugin {plugin_name!r} registered {fmt!r}, which is not a scheduler.OutputFormat")
+            if fmt.name in found:
+                raise PluginError(
+                    f"format {fmt.name!r} is registered by both {found[fmt.name].plugin!r} and {plugin_name!r}"
+                )
+            found[fmt.name] = OutputFormat(fmt.name, fmt.description, fmt.render, plugin_name)
+    return dict(sorted(found.items()))
+
+
+def select(formats: dict[str, OutputFormat], names: tuple[str, ...]) -> list[OutputFormat]:
+    from scheduler.fields import suggest
+
+    if not names:
+        return list(formats.values())
+    chosen = []
+    for name in names:
+        if name not in formats:
+            raise UsageError(f"unknown format {name!r}{suggest(name, formats)}; `scheduler formats` lists them")
+        if formats[name] not in chosen:
+            chosen.append(formats[name])
+    return chosen
+
+
+def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], context: RenderContext) -> list[Path]:
+    """Run ``prepare_render`` and then each chosen format; returns every file written."""
+    try:
+        manager.hook.prepare_render(context=context)
+    except Exception as error:  # noqa: BLE001
+        raise PluginError(f"a plugin's prepare_render failed: {type(error).__name__}: {error}") from None
+    written: list[Path] = []
+    for fmt in chosen:
+        try:
+            files = fmt.render(context) or []
+        except UsageError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a plugin's bug must not look like ours
+            raise PluginError(
+                f"format {fmt.name!r} (plugin {fmt.plugin!r}) failed: {type(error).__name__}: {error}"
+            ) from None
+        for path in files:
+            if not Path(path).resolve().is_relative_to(context.folder.resolve()):
+                raise PluginError(
+                    f"format {fmt.name!r} (plugin {fmt.plugin!r}) wrote {path}, outside the output folder"
+                )
+        written.extend(Path(p) for p in files)
+    return written

@@ -1,0 +1,27 @@
+"""Jinja2 environment for the built-in templates, with the user's overrides first.
+
+Any template can be replaced by putting a file of the same name in the folder given with
+``--templates DIR``. HTML and XML templates are autoescaped; text templates are not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def environment(user_dir: Path | None = None):
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.PackageLoader("scheduler", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml", "svg"), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
