@@ -56,9 +56,13 @@ class Blocked:
     """Days that cannot be used, by day index, with the reason for each (first reason wins)."""
 
     reasons: dict[int, str] = field(default_factory=dict)
+    # Every cause of every day under a structured key such as ("holiday", "RO", date) or
+    # ("leave", person, "2023-03-06/2023-03-24"), so that an explanation can switch one cause off.
+    causes: dict[tuple, dict[int, str]] = field(default_factory=dict)
 
-    def add(self, day: int, reason: str) -> None:
+    def add(self, day: int, reason: str, cause: tuple = ("other",)) -> None:
         self.reasons.setdefault(day, reason)
+        self.causes.setdefault(cause, {})[day] = reason
 
 
 class Instance:
@@ -154,10 +158,13 @@ class Instance:
                 blocked.add(
                     day,
                     f"a {WEEKDAYS[weekday].capitalize()}, not one of the project's working days",
+                    ("days_of_week",),
                 )
         try:
             for date, name in public_holidays(location.country, self.project.start, self.project.end).items():
-                blocked.add(self.day(date), f"{name}, public holiday in {location.country}")
+                blocked.add(
+                    self.day(date), f"{name}, public holiday in {location.country}", ("holiday", location.country, date)
+                )
         except UnknownCountryCalendar:
             print(
                 f"warning: the holidays package has no calendar for {location.country}; no public holidays are assumed at {venue_id}",
@@ -166,7 +173,9 @@ class Instance:
         for closed in venue.unavailable:
             for date in closed.days():
                 if self.project.start <= date <= self.project.end:
-                    blocked.add(self.day(date), f"venue {venue_id} unavailable {closed}")
+                    blocked.add(
+                        self.day(date), f"venue {venue_id} unavailable {closed}", ("closure", venue_id, str(closed))
+                    )
         for path in venue.busy:
             try:
                 days = busy_days(path, location.timezone, self.project.start, self.project.end).days
@@ -182,7 +191,7 @@ class Instance:
                     ],
                 ) from None
             for date, summary in days.items():
-                blocked.add(self.day(date), f"venue {venue_id} booked ({summary})")
+                blocked.add(self.day(date), f"venue {venue_id} booked ({summary})", ("booked", venue_id, path.name))
         return blocked
 
     def _person_blocked(self, person: Person) -> Blocked:
@@ -196,7 +205,7 @@ class Instance:
         for leave in person.unavailable:
             for date in leave.days():
                 if first <= date <= last:
-                    blocked.add(self.day(date), f"{person.name} unavailable {leave}")
+                    blocked.add(self.day(date), f"{person.name} unavailable {leave}", ("leave", person.id, str(leave)))
         if person.busy is not None:
             zone = s.locations[person.home].timezone
             try:
@@ -207,13 +216,14 @@ class Instance:
                     [Problem(f"people[{list(s.people).index(person.id)}].busy", str(error), person.id)],
                 ) from None
             for date, summary in days.items():
-                blocked.add(self.day(date), f"{person.name} busy ({summary})")
+                blocked.add(self.day(date), f"{person.name} busy ({summary})", ("busy", person.id))
         if self.project.avoid_attendee_holidays:
             try:
                 for date, name in public_holidays(person.country, first, last).items():
                     blocked.add(
                         self.day(date),
                         f"{name}, public holiday in {person.country} (home of {person.name})",
+                        ("home_holiday", person.id, person.country, date),
                     )
             except UnknownCountryCalendar:
                 print(
