@@ -15,7 +15,9 @@ def environment(user_dir: Path | None = None):
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
-    loaders.append(jinja2.PackageLoader("scheduler", "templates"))
+    # The templates are the package ``scheduler.templates`` (setup.cfg maps it from the top-level
+    # templates/ folder), not a folder inside ``scheduler/``: load them from that package.
+    loaders.append(jinja2.PackageLoader("scheduler.templates", "."))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml", "svg"), default_for_string=False),
