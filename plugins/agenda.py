@@ -1,8 +1,302 @@
-"""Built-in output plugin (being written: registers no format yet)."""
+"""Built-in output format ``agenda``: one printable programme per scheduled occurrence.
 
-from scheduler import hookimpl
+Writes ``agendas/<occurrence>.html`` (one self-contained page: inline CSS with print rules, no
+scripts, no external resources, so it can be mailed or printed as it is) and
+``agendas/<occurrence>.md`` (the same content for wikis and e-mail bodies), from the templates
+``agenda.html`` and ``agenda.md.j2``, which a user may override with ``--templates DIR``.
+
+The programme runs day by day from the first arrival day to the last departure day: travel days
+come from the event's ``travel_days_before``/``travel_days_after``, sessions from its ``agenda``
+items or, where it has none, an indicative programme for its kind (``agenda_programme``). Times
+are the venue's local times, as the scenario writes them, and the page names that time zone.
+Participants are grouped by country and organisation with their own travel days (people based in
+the venue's city do not travel). Dates are written in English (British style, as the EU
+institutions write it: "Tuesday, 1 March 2022"); ``--option locale=en_US`` or any other locale
+known to babel changes that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from scheduler.plugins.agenda_programme import programme
+
+from scheduler import OutputFormat, RenderContext, hookimpl
+from scheduler.countries import country_name
+from scheduler.domain import Event, Scenario
+from scheduler.errors import UsageError
+from scheduler.plan import PlannedOccurrence
+
+DEFAULT_LOCALE = "en_GB"
+KIND_NAMES = {
+    "conference": "Conference",
+    "study_visit": "Study visit",
+    "workshop": "Workshop",
+    "training": "Training",
+    "steering_committee": "Steering committee",
+    "meeting": "Meeting",
+}
 
 
 @hookimpl
 def register_output_formats():
-    return []
+    return [
+        OutputFormat(
+            "agenda",
+            "A printable programme per occurrence: agendas/<occurrence>.html and .md",
+            render,
+        )
+    ]
+
+
+@dataclass
+class Session:
+    start: str  # "09:30", the venue's local time
+    end: str
+    title: str
+
+
+@dataclass
+class ProgrammeDay:
+    date: dt.date
+    date_text: str  # "Tuesday, 1 March 2022"
+    label: str  # "Arrival", "Day 1", "Departure"
+    kind: str  # "arrival", "event" or "departure"
+    sessions: list[Session] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Participant:
+    name: str
+    travels: bool  # False for people based in the venue's city
+    arrival_text: str
+    departure_text: str
+
+
+@dataclass
+class Organisation:
+    name: str
+    participants: list[Participant]
+
+
+@dataclass
+class CountryGroup:
+    code: str
+    name: str
+    organisations: list[Organisation]
+
+    @property
+    def count(self) -> int:
+        return sum(len(o.participants) for o in self.organisations)
+
+
+@dataclass
+class Agenda:
+    """Everything the agenda templates show for one occurrence, already worded and formatted."""
+
+    occurrence_id: str
+    title: str
+    kind: str
+    kind_name: str
+    project_name: str
+    description: str
+    dates_text: str  # "Tuesday 1 March – Wednesday 2 March 2022"
+    travel_text: str  # "arrival Monday, 28 February 2022; departure after the close"
+    venue_name: str
+    address: str
+    place_text: str  # "Bd. Nicolae Bălcescu 4, Bucharest, Romania": the city only where the address lacks it
+    city: str
+    country: str
+    timezone_text: str  # "Europe/Bucharest, UTC+02:00"
+    days: list[ProgrammeDay]
+    indicative: bool  # the programme is the default of its kind, not the event's own
+    countries: list[CountryGroup]
+    participant_count: int
+    organizer_name: str
+    organizer_email: str
+    generated_text: str
+
+
+def render(context: RenderContext) -> list[Path]:
+    locale = _locale(context.options.get("locale", DEFAULT_LOCALE))
+    written = []
+    for occurrence in context.plan.scheduled:
+        agenda = build_agenda(context.scenario, occurrence, locale, context.now)
+        values = {"agenda": agenda, "md": markdown_text}
+        written.append(
+            context.write_text(f"agendas/{occurrence.id}.html", context.render_template("agenda.html", **values))
+        )
+        written.append(
+            context.write_text(f"agendas/{occurrence.id}.md", context.render_template("agenda.md.j2", **values))
+        )
+    return written
+
+
+def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str, now: dt.datetime) -> Agenda:
+    """The agenda of one scheduled occurrence."""
+    from babel.dates import format_date, format_interval
+
+    event = scenario.events[occurrence.event]
+    venue = scenario.venues[occurrence.venue]
+    location = scenario.locations[venue.location]
+    start, end = occurrence.start, occurrence.end
+    days = programme_days(event, occurrence, location.country, locale)
+    return Agenda(
+        occurrence_id=occurrence.id,
+        title=occurrence.title or event.title,
+        kind=event.kind,
+        kind_name=KIND_NAMES.get(event.kind, event.kind.replace("_", " ").capitalize()),
+        project_name=scenario.project.name,
+        description=event.description,
+        dates_text=format_interval(start, end, "yMMMMEEEEd", locale=locale),
+        travel_text=_travel_text(event, start, end, locale),
+        venue_name=venue.name,
+        address=venue.address,
+        place_text=_place_text(venue.address, location.city, country_name(location.country)),
+        city=location.city,
+        country=country_name(location.country),
+        timezone_text=timezone_text(location.timezone, start, end),
+        days=days,
+        indicative=not event.agenda,
+        countries=participant_groups(scenario, occurrence, locale),
+        participant_count=len(occurrence.attendees),
+        organizer_name=scenario.project.organizer.name,
+        organizer_email=scenario.project.organizer.email,
+        generated_text=format_date(now.date(), "long", locale=locale),
+    )
+
+
+def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, locale: str) -> list[ProgrammeDay]:
+    """Arrival days, event days with their sessions, departure days; holidays on travel days noted."""
+    from babel.dates import format_date
+
+    sessions, _ = programme(event)
+    start, end = occurrence.start, occurrence.end
+    first = start - dt.timedelta(days=event.travel_days_before)
+    last = end + dt.timedelta(days=event.travel_days_after)
+    holidays = _holidays(country, first, last)
+    days: list[ProgrammeDay] = []
+    day = first
+    while day <= last:
+        text = format_date(day, "full", locale=locale)
+        if day < start:
+            entry = ProgrammeDay(day, text, "Arrival", "arrival", notes=["Arrival of participants and check-in"])
+        elif day > end:
+            entry = ProgrammeDay(day, text, "Departure", "departure", notes=["Departure of participants"])
+        else:
+            number = (day - start).days + 1
+            entry = ProgrammeDay(day, text, f"Day {number}", "event")
+            entry.sessions = [
+                Session(item.start.strftime("%H:%M"), item.end.strftime("%H:%M"), item.title)
+                for item in sessions
+                if item.day == number
+            ]
+            if day == start and event.travel_days_before == 0:
+                entry.notes.append("Participants travel in the morning")
+            if day == end and event.travel_days_after == 0:
+                entry.notes.append("Departure of participants after the close of the programme")
+        if day in holidays and entry.kind != "event":
+            entry.notes.append(f"Public holiday in {country_name(country)}: {holidays[day]}")
+        days.append(entry)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale: str) -> list[CountryGroup]:
+    """Attendees by country (by name), then organisation (by name), then person (by name)."""
+    from babel.dates import format_date
+
+    by_country: dict[str, dict[str, list[Participant]]] = {}
+    for attendance in occurrence.attendees:
+        person = scenario.people[attendance.person]
+        travels = person.home != scenario.venues[occurrence.venue].location
+        participant = Participant(
+            person.name,
+            travels,
+            format_date(attendance.first_away, "EEE d MMM", locale=locale),
+            format_date(attendance.last_away, "EEE d MMM", locale=locale),
+        )
+        by_country.setdefault(person.country, {}).setdefault(person.organisation, []).append(participant)
+    groups = []
+    for code, organisations in by_country.items():
+        groups.append(
+            CountryGroup(
+                code,
+                country_name(code),
+                [
+                    Organisation(name, sorted(people, key=lambda p: p.name))
+                    for name, people in sorted(organisations.items())
+                ],
+            )
+        )
+    return sorted(groups, key=lambda g: g.name)
+
+
+def timezone_text(zone: str, first: dt.date, last: dt.date) -> str:
+    """``Europe/Bucharest, UTC+02:00``; both offsets where the clocks change during the event."""
+    tz = ZoneInfo(zone)
+    offsets = []
+    day = first
+    while day <= last:
+        offset = dt.datetime.combine(day, dt.time(12), tz).utcoffset() or dt.timedelta(0)
+        if offset not in offsets:
+            offsets.append(offset)
+        day += dt.timedelta(days=1)
+    return f"{zone}, " + " then ".join(_utc_offset(o) for o in offsets)
+
+
+def markdown_text(value: object) -> str:
+    """Text with Markdown's special characters escaped, safe in paragraphs and table cells."""
+    text = " ".join(str(value).split())
+    for char in "\\`*_{}[]<>#|!":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _place_text(address: str, city: str, country: str) -> str:
+    parts = [address] if city.casefold() in address.casefold() else [address, city]
+    return ", ".join([*parts, country])
+
+
+def _utc_offset(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _travel_text(event: Event, start: dt.date, end: dt.date, locale: str) -> str:
+    from babel.dates import format_date
+
+    if event.travel_days_before:
+        arrival = "arrival " + format_date(start - dt.timedelta(days=event.travel_days_before), "full", locale=locale)
+    else:
+        arrival = "arrival on the morning of the first day"
+    if event.travel_days_after:
+        departure = "departure " + format_date(end + dt.timedelta(days=event.travel_days_after), "full", locale=locale)
+    else:
+        departure = "departure after the close"
+    return f"{arrival}; {departure}"
+
+
+def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    from scheduler.calendars.holidays import UnknownCountryCalendar, public_holidays
+
+    try:
+        return public_holidays(country, first, last)
+    except UnknownCountryCalendar:
+        return {}
+
+
+def _locale(name: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(f"--option locale={name}: not a locale babel knows; try en_GB, en_US or fr") from None
+    return name
