@@ -1,0 +1,127 @@
+"""Shared fixtures: the ILECU example (solved once per session) and helpers that solve small
+scenarios through the command line or the Python API.
+
+Every plan a test obtains through ``solve_toml`` or ``solve_api`` (without skipped rules) is
+checked against the spec by the independent checker in ``tests/plan_checker.py``, inside the
+helper, so no test can pass on a plan that breaks a rule or miscounts money.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+sys.path.insert(0, str(TESTS))  # plan_checker and scenarios are plain modules beside the tests
+
+from plan_checker import check_plan  # noqa: E402
+
+ILECU = ROOT / "examples" / "ilecu.toml"
+
+
+@pytest.fixture(scope="session")
+def ilecu_path() -> Path:
+    return ILECU
+
+
+@pytest.fixture(scope="session")
+def ilecu_plan_file(tmp_path_factory) -> Path:
+    """The ILECU example solved once per session (Python API, two workers, seed 0)."""
+    from scheduler import plan as plan_json
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+    from scheduler.solver.solve import SolveOptions, solve
+
+    plan = solve(Instance(load(ILECU)), SolveOptions(workers=2, seed=0))
+    path = tmp_path_factory.mktemp("ilecu") / "plan.json"
+    path.write_text(plan_json.dumps(plan), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def ilecu_plan(ilecu_plan_file) -> dict:
+    plan = json.loads(ilecu_plan_file.read_text(encoding="utf-8"))
+    assert check_plan(ILECU, plan) == []
+    return plan
+
+
+@pytest.fixture
+def cli():
+    """Run the command line in-process: ``cli("solve", path, "-o", out)`` -> click Result."""
+    from scheduler.cli import main
+
+    runner = CliRunner()
+
+    def run(*args, **kwargs):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def write_scenario(tmp_path):
+    """Write scenario text into a fresh file under ``tmp_path``; returns its path."""
+    counter = itertools.count(1)
+
+    def write(text: str, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"scenario-{next(counter)}.toml")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def no_output_plugins(monkeypatch):
+    """Solve without running output plugins: the core's tests must not depend on the formats
+    being written by others (test_output and the plugins' own tests cover rendering)."""
+    import scheduler.pluginhost
+
+    monkeypatch.setattr(scheduler.pluginhost, "output_formats", lambda manager: {})
+
+
+@pytest.fixture
+def solve_toml(tmp_path, write_scenario, cli, no_output_plugins):
+    """``solve_toml(text, *args) -> (plan dict or None, exit code, output)`` through the CLI
+    (``scheduler solve FILE -o DIR --workers 1``); a plan it returns has passed ``check_plan``."""
+    counter = itertools.count(1)
+
+    def run(text: str, *args: str):
+        path = write_scenario(text)
+        out = tmp_path / f"out-{next(counter)}"
+        result = cli("solve", path, "-o", out, "--workers", "1", *args)
+        plan = None
+        if result.exit_code == 0:
+            plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+            violations = check_plan(path, plan)
+            assert violations == [], "\n".join(violations)
+        return plan, result.exit_code, result.output
+
+    return run
+
+
+@pytest.fixture
+def solve_api(write_scenario):
+    """``solve_api(text, skip_rules=()) -> (plan dict, violations)`` through the Python API with
+    one worker. Without skipped rules the plan must be valid (asserted here); with skipped rules
+    the violations are returned for the test to inspect."""
+    from scheduler import plan as plan_json
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+    from scheduler.solver.solve import SolveOptions, solve
+
+    def run(text: str, skip_rules: tuple[str, ...] = ()):
+        path = write_scenario(text)
+        plan = plan_json.to_dict(solve(Instance(load(path)), SolveOptions(workers=1, skip_rules=skip_rules)))
+        violations = check_plan(path, plan)
+        if not skip_rules:
+            assert violations == [], "\n".join(violations)
+        return plan, violations
+
+    return run
