@@ -39,7 +39,7 @@ def venue(venue_id: str, city_id: str, **fields: Any) -> dict[str, Any]:
         "id": venue_id,
         "name": f"Venue {venue_id}",
         "location": city_id,
-        "address": f"Main street 1, {CITIES[city_id][0]}",
+        "address": f"Main street 1, {CITIES[city_id][0] if city_id in CITIES else city_id}",
         "capacity": 40,
         "cost_per_day": 0,
     }
@@ -77,10 +77,12 @@ def scenario(
     budget: dict[str, Any] | None = None,
     rates: dict[str, Any] | None = None,
     cities: list[str] | None = None,
+    locations: list[dict[str, Any]] = (),
 ) -> str:
     """The TOML text of a scenario; the project spans 2024 unless ``project`` says otherwise.
 
-    Locations are the cities that the venues and people use (or ``cities``)."""
+    Locations are the cities of ``CITIES`` that the venues and people use (or ``cities``), then
+    ``locations`` (full location tables, for places not in ``CITIES``)."""
     base_project = {
         "id": "test",
         "name": "Test project",
@@ -91,11 +93,12 @@ def scenario(
         "organizer": {"name": "Project team", "email": "team@example.org"},
     }
     base_project.update(project or {})
-    used = cities or sorted({v["location"] for v in venues} | {p["home"] for p in people})
+    own = {loc["id"] for loc in locations}
+    used = cities or sorted(({v["location"] for v in venues} | {p["home"] for p in people}) - own)
     data: dict[str, Any] = {"project": base_project, "budget": budget or {"total": 1_000_000}}
     if rates is not None:
         data["rates"] = rates
-    data["locations"] = [location(c) for c in used]
+    data["locations"] = [location(c) for c in used] + list(locations)
     data["venues"] = list(venues)
     data["people"] = list(people)
     data["events"] = list(events)
