@@ -90,6 +90,10 @@ class _Loader:
         self.data = data
         self.problems = problems
         self.root = Table(data, "", problems)
+        # Ids (and roles) of entries that are present but have a problem of their own: references
+        # to them are not reported again as "unknown".
+        self.invalid: dict[str, set[str]] = {}
+        self.invalid_roles: set[str] = set()
 
     def problem(self, place: str, message: str, ident: str | None = None) -> None:
         self.problems.append(Problem(place, message, ident))
@@ -135,6 +139,11 @@ class _Loader:
             item = read(table, **extra)
             table.finish()
             if item is None:
+                if isinstance(raw_id, str):
+                    self.invalid.setdefault(key, set()).add(raw_id)
+                roles = entry.get("roles") if key == "people" else None
+                if isinstance(roles, list):
+                    self.invalid_roles.update(r for r in roles if isinstance(r, str))
                 continue
             if item.id in out:
                 self.problem(
@@ -404,16 +413,18 @@ class _Loader:
             key: {item.id: i for i, item in enumerate(table.values())}
             for key, table in (("venues", venues), ("people", people), ("events", events))
         }
+        invalid = self.invalid
         for vid, venue in venues.items():
-            if venue.location not in locations:
+            if venue.location not in locations and venue.location not in invalid.get("locations", ()):
                 self.problem(
                     f"venues[{index['venues'][vid]}].location",
                     f'unknown location "{venue.location}"{suggest(venue.location, locations)}',
                     vid,
                 )
         roles = {role for p in people.values() for role in p.roles}
+        known_roles = roles | self.invalid_roles
         for pid, person in people.items():
-            if person.home not in locations:
+            if person.home not in locations and person.home not in invalid.get("locations", ()):
                 self.problem(
                     f"people[{index['people'][pid]}].home",
                     f'unknown location "{person.home}"{suggest(person.home, locations)}',
@@ -422,25 +433,25 @@ class _Loader:
         for eid, event in events.items():
             place = f"events[{index['events'][eid]}]"
             for i, vid in enumerate(event.venues):
-                if vid not in venues:
+                if vid not in venues and vid not in invalid.get("venues", ()):
                     self.problem(f"{place}.venues[{i}]", f'unknown venue "{vid}"{suggest(vid, venues)}', eid)
             for i, who in enumerate(event.attendees):
                 if who.startswith("role:"):
                     role = who[5:]
-                    if role not in roles:
+                    if role not in known_roles:
                         self.problem(
                             f"{place}.attendees[{i}]",
                             f'no person has the role "{role}"{suggest(role, roles)}',
                             eid,
                         )
-                elif who not in people:
+                elif who not in people and who not in invalid.get("people", ()):
                     self.problem(
                         f"{place}.attendees[{i}]",
                         f'unknown person "{who}"{suggest(who, people)}',
                         eid,
                     )
             for i, seat in enumerate(event.seats):
-                if seat.role not in roles:
+                if seat.role not in known_roles:
                     self.problem(
                         f"{place}.seats[{i}].role",
                         f'no person has the role "{seat.role}"{suggest(seat.role, roles)}',
@@ -449,7 +460,7 @@ class _Loader:
             for i, order in enumerate(event.after):
                 if order.event == eid:
                     self.problem(f"{place}.after[{i}].event", "an event cannot come after itself", eid)
-                elif order.event not in events:
+                elif order.event not in events and order.event not in invalid.get("events", ()):
                     self.problem(
                         f"{place}.after[{i}].event",
                         f'unknown event "{order.event}"{suggest(order.event, events)}',
