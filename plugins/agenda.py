@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from scheduler.plugins.agenda_programme import programme
+from scheduler.plugins.agenda_programme import kind_name, programme
 
 from scheduler import OutputFormat, RenderContext, hookimpl
 from scheduler.countries import country_name
@@ -31,14 +31,6 @@ from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
 
 DEFAULT_LOCALE = "en_GB"
-KIND_NAMES = {
-    "conference": "Conference",
-    "study_visit": "Study visit",
-    "workshop": "Workshop",
-    "training": "Training",
-    "steering_committee": "Steering committee",
-    "meeting": "Meeting",
-}
 
 
 @hookimpl
@@ -122,7 +114,7 @@ class Agenda:
 
 
 def render(context: RenderContext) -> list[Path]:
-    locale = _locale(context.options.get("locale", DEFAULT_LOCALE))
+    locale = locale_option(context.options)
     written = []
     for occurrence in context.plan.scheduled:
         agenda = build_agenda(context.scenario, occurrence, locale, context.now)
@@ -149,7 +141,7 @@ def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str,
         occurrence_id=occurrence.id,
         title=occurrence.title or event.title,
         kind=event.kind,
-        kind_name=KIND_NAMES.get(event.kind, event.kind.replace("_", " ").capitalize()),
+        kind_name=kind_name(event.kind),
         project_name=scenario.project.name,
         description=event.description,
         dates_text=format_interval(start, end, "yMMMMEEEEd", locale=locale),
@@ -292,9 +284,11 @@ def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]
         return {}
 
 
-def _locale(name: str) -> str:
+def locale_option(options: dict[str, str]) -> str:
+    """The locale of dates (``--option locale=...``), checked against babel's; en_GB by default."""
     from babel import Locale, UnknownLocaleError
 
+    name = options.get("locale", DEFAULT_LOCALE)
     try:
         Locale.parse(name)
     except (UnknownLocaleError, ValueError):

@@ -204,6 +204,21 @@ SHAPES: dict[str, DayShapes] = {
 }
 
 
+KIND_NAMES = {
+    "conference": "Conference",
+    "study_visit": "Study visit",
+    "workshop": "Workshop",
+    "training": "Training",
+    "steering_committee": "Steering committee",
+    "meeting": "Meeting",
+}
+
+
+def kind_name(kind: str) -> str:
+    """``study_visit`` -> ``Study visit``."""
+    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
 def default_programme(kind: str, duration_days: int) -> tuple[AgendaItem, ...]:
     """The indicative programme of an event of ``kind`` lasting ``duration_days`` days."""
     shapes = SHAPES.get(kind, SHAPES["meeting"])
