@@ -39,7 +39,7 @@ def handles_errors(command):
             if isinstance(error, InfeasibleError):
                 click.echo("infeasible: no plan satisfies every rule.", err=True)
                 for reason in error.reasons:
-                    click.echo(f"  - {reason}", err=True)
+                    click.echo(reason, err=True)
             else:
                 click.echo(
                     f"error: {error}" if not isinstance(error, ScenarioError) else str(error),
@@ -196,6 +196,7 @@ def solve(
     Exit codes: 0 a plan was found, 2 invalid input, 3 infeasible, 4 no plan within the time limit.
     """
     from scheduler import plan as plan_json
+    from scheduler.errors import InfeasibleError
     from scheduler.instance import Instance
     from scheduler.loader import load
     from scheduler.money import format_money
@@ -214,7 +215,14 @@ def solve(
         seed=seed,
         progress=None if quiet else report_to_stderr,
     )
-    plan = run_solver(instance, solve_options)
+    try:
+        plan = run_solver(instance, solve_options)
+    except InfeasibleError:
+        from scheduler.explain import explain as run_explain
+
+        click.echo("infeasible: explaining why (scheduler explain)...", err=True)
+        explanation = run_explain(scenario, instance=instance)
+        raise InfeasibleError(explanation.render().splitlines()[1:]) from None
     with atomic_folder(output) as folder:
         write_text(folder, "plan.json", plan_json.dumps(plan))
         written = _render(manager, chosen, plan, scenario, folder, templates, options)
@@ -228,6 +236,31 @@ def solve(
     for o in left_out:
         click.echo(f"  left out {o.id}: {o.reason} ({o.detail})")
     click.echo(f"wrote {output / 'plan.json'} and {len(written)} files of {len(chosen)} formats into {output}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds for the whole explanation.",
+)
+@pass_app
+@handles_errors
+def explain(app: App, file: Path, time_limit: float) -> None:
+    """Explain why the scenario FILE cannot be planned: the smallest sets of rules in conflict.
+
+    Exit codes: 0 feasible, 2 invalid input, 3 infeasible (with the explanation).
+    """
+    from scheduler.explain import explain as run_explain
+    from scheduler.loader import load
+
+    explanation = run_explain(load(file), time_limit=time_limit)
+    click.echo(explanation.render())
+    if not explanation.feasible:
+        sys.exit(EXIT_INFEASIBLE)
 
 
 @main.command()

@@ -52,6 +52,7 @@ class PlanModel:
         self.occurrence_cost: dict[str, cp_model.LinearExpr] = {}
         self.occurrence_cost_bound: dict[str, int] = {}  # the sum of every term: no plan costs more
         self.category_cost: dict[str, cp_model.LinearExpr] = {}
+        self.year_cost: dict[int, cp_model.LinearExpr] = {}  # filled by the budget rule where years are capped
         self._create_variables()
         self._create_cost_expressions()
 

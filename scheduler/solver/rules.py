@@ -216,9 +216,9 @@ def add_budget(pm: PlanModel) -> None:
     for category, cap in sorted(budget.categories.items()):
         m.add(pm.category_cost.get(category, 0) <= cap).only_enforce_if(pm.guard("budget_category", category))
     if budget.years:
-        year_cost = year_cost_expressions(pm)
+        pm.year_cost = year_cost_expressions(pm)
         for year, cap in sorted(budget.years.items()):
-            m.add(year_cost.get(year, 0) <= cap).only_enforce_if(pm.guard("budget_year", year))
+            m.add(pm.year_cost.get(year, 0) <= cap).only_enforce_if(pm.guard("budget_year", year))
 
 
 def year_cost_expressions(pm: PlanModel) -> dict[int, cp_model.LinearExpr]:

@@ -1,0 +1,312 @@
+"""Finding minimal conflicts among guarded rules with CP-SAT assumptions (see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from ortools.sat.python import cp_model
+
+from scheduler.explain.rules import EXPLAIN_RULES
+from scheduler.explain.words import Conflict, Words
+from scheduler.instance import Instance
+from scheduler.solver.model import Guards, PlanModel
+
+BUDGET_KINDS = ("budget_total", "budget_category", "budget_year")
+WIDEN_STEPS = (1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365)  # days on each side
+
+
+class ConflictSearch:
+    def __init__(self, instance: Instance, words: Words, deadline: float):
+        self.instance = instance
+        self.words = words
+        self.deadline = deadline
+        self.pm = PlanModel(instance, Guards(enabled=True))
+        for _, add in EXPLAIN_RULES:
+            add(self.pm)
+        self.guards: dict[tuple, cp_model.IntVar] = dict(self.pm.guards.literals)
+        self.by_index = {lit.index: key for key, lit in self.guards.items()}
+        self.active: set[tuple] = set(self.guards)
+        self.found: list[set[tuple]] = []
+        self.feasible = False
+        self.complete = True
+        self._cheapest: dict[frozenset, int] = {}
+        self._memo: dict[tuple, int] = {}  # (assumed keys, objective) -> value of a feasible solve
+        self.last_value = 0
+
+    def disable(self, keys: set[tuple]) -> None:
+        self.active -= keys
+
+    # -- the search ----------------------------------------------------------------------------------
+
+    def next_conflict(self) -> set[tuple] | None:
+        """The next conflict, independent of those found before; None when the rest is feasible.
+
+        Rules other than money first: their conflicts are told as a minimal set. Then each budget
+        cap alone: where the cheapest plan under every other rule exceeds it, the conflict is that
+        cap and the amount missing. Last, caps that only conflict together."""
+        money = {k for k in self.active if k[0] in BUDGET_KINDS}
+        status, core = self._check(self.active - money)
+        if status == "unknown":
+            self.complete = False
+            return None
+        if status == "infeasible":
+            return self._record(self._minimise(core))
+        status, _ = self._check(self.active, want_core=False)
+        if status == "feasible":
+            self.feasible = not self.found
+            return None
+        if status == "unknown":
+            self.complete = False
+            return None
+        for key in sorted(money, key=_sort_key):
+            expression, cap = self._budget_expression(key)
+            status, _ = self._check(self.active - money, objective=expression)
+            if status != "feasible":
+                self.complete = status != "unknown" and self.complete
+                continue
+            cheapest = self.last_value
+            if cheapest > cap:
+                return self._record({key}, cheapest=cheapest)
+        status, core = self._check(self.active)
+        if status != "infeasible":
+            self.complete = False
+            return None
+        return self._record(self._minimise(core))
+
+    def _record(self, core: set[tuple], cheapest: int | None = None) -> set[tuple]:
+        self.found.append(core)
+        self.active -= core
+        if cheapest is not None:
+            self._cheapest[frozenset(core)] = cheapest
+        return core
+
+    def describe_all(self) -> list[Conflict]:
+        """Words and suggestions for every conflict found; each suggestion is tested against the
+        whole scenario less the other conflicts, so it is judged on this conflict alone."""
+        return [self._describe(core, self._cheapest.get(frozenset(core))) for core in self.found]
+
+    def _check(self, keys: set[tuple], objective=None, want_core: bool = True) -> tuple[str, set[tuple]]:
+        """Solve with ``keys`` assumed. Without an objective this is a feasibility test: it runs
+        with the total cost as objective and stops at the first plan (the LP finds one far sooner
+        than a pure feasibility search), and only an infeasible result is solved again with no
+        objective, which CP-SAT needs to name the sufficient assumptions."""
+        memo = (frozenset(keys), None if objective is None else repr(objective))
+        if memo in self._memo:
+            self.last_value = self._memo[memo]
+            return "feasible", set()
+        model = self.pm.model
+        model.clear_assumptions()
+        # Guards left out are assumed false, not left free: the same question, but the solver
+        # drops those constraints in presolve instead of searching over them.
+        model.add_assumptions(
+            [self.guards[k] if k in keys else ~self.guards[k] for k in sorted(self.guards, key=_sort_key)]
+        )
+        model.minimize(objective if objective is not None else self.pm.total_cost)
+        status = self._solve(first_solution_only=objective is None)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if objective is None or status == cp_model.OPTIMAL:
+                self.last_value = round(self.last_solver.objective_value)
+                self._memo[memo] = self.last_value
+            return "feasible" if objective is None or status == cp_model.OPTIMAL else "unknown", set()
+        if status != cp_model.INFEASIBLE:
+            return "unknown", set()
+        if objective is not None or not want_core:
+            return "infeasible", set()
+        model.clear_objective()
+        status = self._solve(first_solution_only=True)
+        if status == cp_model.INFEASIBLE:
+            indexes = self.last_solver.sufficient_assumptions_for_infeasibility()
+            return "infeasible", {self.by_index[i] for i in indexes if i in self.by_index}
+        return "unknown", set()
+
+    def _solve(self, first_solution_only: bool) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            return cp_model.UNKNOWN
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = min(remaining, 20.0)
+        solver.parameters.linearization_level = 2
+        solver.parameters.stop_after_first_solution = first_solution_only
+        self.last_solver = solver
+        return solver.solve(self.pm.model)
+
+    def _minimise(self, core: set[tuple]) -> set[tuple]:
+        """Deletion pass: drop each guard whose removal leaves the rest infeasible."""
+        for key in sorted(core, key=_deletion_order):
+            if key not in core:
+                continue
+            status, smaller = self._check(core - {key})
+            if status == "infeasible":
+                core = smaller & (core - {key}) or core - {key}
+            elif status == "unknown":
+                self.complete = False
+        return core
+
+    # -- words ---------------------------------------------------------------------------------------
+
+    def _describe(self, core: set[tuple], cheapest: int | None = None) -> Conflict:
+        facts = [self.words.fact(key) for key in sorted(core, key=_presentation_order)]
+        conflict = Conflict(facts)
+        others = set().union(*(c for c in self.found if c is not core))
+        base = (self.active | core) - others
+        for key in sorted(core, key=_presentation_order):
+            for suggestion in self._suggest(key, base, conflict, cheapest):
+                if suggestion not in conflict.suggestions:
+                    conflict.suggestions.append(suggestion)
+        self._add_overlap_detail(core, conflict)
+        return conflict
+
+    def _suggest(self, key: tuple, base: set[tuple], conflict: Conflict, cheapest: int | None) -> list[str]:
+        kind = key[0]
+        words, s = self.words, self.instance.scenario
+        if kind in BUDGET_KINDS:
+            expression, cap = self._budget_expression(key)
+            if cheapest is None:
+                status, _ = self._check(base - {key}, objective=expression)
+                if status != "feasible":
+                    return [f"raise {words.fact(key).place}"]
+                cheapest = self.last_value
+            short = cheapest - cap
+            index = next(i for i, f in enumerate(conflict.facts) if f.key == key)
+            fact = conflict.facts[index]
+            text = f"{fact.text}; the cheapest plan that keeps every other rule costs {words.money(cheapest)}: short by {words.money(short)}"
+            conflict.facts[index] = type(fact)(fact.key, text, fact.place)
+            out = [f"raise {fact.place} by {words.money(short)} to {words.money(cheapest)}"]
+            required = [e for e in s.events.values() if not e.optional]
+            if required:
+                out.append("or make required events optional, or cheaper (fewer funded travellers, a nearer venue)")
+            return out
+        if kind == "window":
+            widened = self._widen(key[1], base - {key})
+            if widened is not None:
+                n, first, last = widened
+                return [
+                    f"widen the window of {key[1]} by {n} day{'s' if n != 1 else ''} on each side (to {first.isoformat()}/{last.isoformat()})"
+                ]
+            return []
+        if kind == "required":
+            return [words.make_optional(key[1])]
+        if kind in ("leave", "busy"):
+            return [f"free {words.person(key[1])} on those days, or name someone else in their place"]
+        if kind == "overlap":
+            return [
+                f"free {words.person(key[1])} from one of the colliding occurrences (or let a seat be filled by someone else)"
+            ]
+        if kind == "team_load":
+            return [f"raise project.max_concurrent_events to {s.project.max_concurrent_events + 1}"]
+        if kind == "series":
+            return [f"raise the repeat.tolerance_days of {key[1]}"]
+        if kind == "order":
+            return [f"shorten the gap required between {key[1]} and {key[2]}"]
+        if kind == "seats":
+            return [f"lower the seats of {key[1]} or give the role to more people"]
+        if kind == "closure":
+            return [f"reopen venue {key[1]} on part of {key[2]}, or add another venue to the event"]
+        return []
+
+    def _budget_expression(self, key: tuple):
+        s, pm = self.instance.scenario, self.pm
+        if key[0] == "budget_total":
+            return pm.total_cost, s.budget.total
+        if key[0] == "budget_category":
+            return pm.category_cost.get(key[1], 0), s.budget.categories[key[1]]
+        return pm.year_cost.get(key[1], 0), s.budget.years[key[1]]
+
+    def _widen(self, eid: str, base: set[tuple]):
+        """The smallest widening (same number of days on each side) that resolves the conflict."""
+        inst = self.instance
+        low, high, best = 0, len(WIDEN_STEPS) - 1, None
+        while low <= high:
+            mid = (low + high) // 2
+            n = WIDEN_STEPS[mid]
+            status, _ = self._check(base | {("widen", eid, n)}) if self._widened_guard(eid, n) else ("unknown", set())
+            if status == "feasible":
+                best, high = n, mid - 1
+            else:
+                low = mid + 1
+        if best is None:
+            return None
+        window = inst.scenario.events[eid].window
+        return (
+            best,
+            max(window.first - dt.timedelta(days=best), inst.project.start),
+            min(window.last + dt.timedelta(days=best), inst.project.end),
+        )
+
+    def _widened_guard(self, eid: str, n: int) -> bool:
+        key = ("widen", eid, n)
+        if key in self.guards:
+            return True
+        pm, inst = self.pm, self.instance
+        lit = pm.model.new_bool_var(f"widen_{eid}_{n}")
+        for o in inst.by_event[eid]:
+            first, last = inst.window_starts(o)
+            lo, hi = max(0, first - n), min(inst.horizon - o.duration, last + n)
+            if hi < lo:
+                pm.model.add(pm.scheduled[o.id] == 0).only_enforce_if(lit)
+            else:
+                pm.model.add_linear_constraint(pm.start[o.id], lo, hi).only_enforce_if(pm.scheduled[o.id], lit)
+        self.guards[key] = lit
+        self.by_index[lit.index] = key
+        return True
+
+    def _add_overlap_detail(self, core: set[tuple], conflict: Conflict) -> None:
+        """For a person who cannot be in two places: name the occurrences in the conflict they attend."""
+        events = {k[1] for k in core if k[0] in ("required", "window", "order", "series")}
+        for key in core:
+            if key[0] != "overlap":
+                continue
+            person = key[1]
+            theirs = sorted(
+                {
+                    o.event.id
+                    for o in self.instance.occurrences
+                    if o.event.id in events and (person in o.fixed or person in o.seat_candidates)
+                }
+            )
+            if len(theirs) >= 2:
+                index = next(i for i, f in enumerate(conflict.facts) if f.key == key)
+                fact = conflict.facts[index]
+                names = " and ".join(self.words.event(e) for e in theirs)
+                conflict.facts[index] = type(fact)(fact.key, f"{fact.text}: {names} both need them", fact.place)
+
+
+def _sort_key(key: tuple) -> str:
+    return repr(key)
+
+
+def _deletion_order(key: tuple) -> tuple:
+    """Try to drop the least telling guards first, so the conflict keeps the ones a coordinator acts on."""
+    kind = key[0]
+    rank = {"days_of_week": 0, "venue_overlap": 1, "overlap": 2, "capacity": 3}.get(kind, 5)
+    return (rank, repr(key))
+
+
+PRESENTATION = (
+    "required",
+    "window",
+    "series",
+    "order",
+    "seats",
+    "capacity",
+    "days_of_week",
+    "holiday",
+    "closure",
+    "booked",
+    "leave",
+    "busy",
+    "home_holiday",
+    "overlap",
+    "venue_overlap",
+    "team_load",
+    "budget_total",
+    "budget_category",
+    "budget_year",
+)
+
+
+def _presentation_order(key: tuple) -> tuple:
+    kind = key[0]
+    return (PRESENTATION.index(kind) if kind in PRESENTATION else len(PRESENTATION), repr(key))
