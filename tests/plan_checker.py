@@ -25,318 +25,39 @@ This module must not import pytest: benchmarks import it.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from scheduler import rates as shipped_rates
+from checker_world import (
+    DAY,
+    WEEKDAYS,
+    World,
+    busy_days,
+    cents,
+    each_day,
+    expected_costs,
+    haversine_km,
+    holiday,
+    money_ok,
+    parse_date,
+    plan_costs,
+    read_world,
+    travel_cents,
+)
+
+__all__ = [
+    "broken_rules",
+    "check_plan",
+    "expected_costs",
+    "haversine_km",
+    "money_ok",
+    "read_world",
+    "travel_cents",
+]
 
 FORMAT = "scheduler-plan/1"
-EARTH_RADIUS_KM = 6371.0
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BASE_CATEGORIES = ("travel", "per_diem", "accommodation", "venue")
-DAY = dt.timedelta(days=1)
-
-
-# --- the scenario, read with tomllib ----------------------------------------------------------
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    return dt.date.fromisoformat(value)
-
-
-def _range(value: Any) -> tuple[dt.date, dt.date]:
-    if isinstance(value, str) and "/" in value:
-        first, last = value.split("/")
-        return _date(first), _date(last)
-    return _date(value), _date(value)
-
-
-def cents(value: Any) -> int:
-    """A TOML or JSON amount as integer cents, exactly (a float through its shortest repr)."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
-    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    scaled = amount * 100
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value!r} has more than two decimals")
-    return int(scaled)
-
-
-@dataclass
-class World:
-    """The scenario as this checker reads it: defaults applied, money in cents."""
-
-    path: Path
-    project: dict[str, Any]
-    budget_total: int
-    category_caps: dict[str, int]
-    year_caps: dict[int, int]
-    per_diem: dict[str, int]
-    accommodation: dict[str, int] | None
-    bands: list[tuple[int, int]]
-    fares: dict[frozenset, int]
-    locations: dict[str, dict[str, Any]]
-    venues: dict[str, dict[str, Any]]
-    people: dict[str, dict[str, Any]]
-    events: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def occurrence_ids(self) -> list[str]:
-        return [f"{eid}-{k}" for eid, e in self.events.items() for k in range(1, e["count"] + 1)]
-
-
-def read_world(path: str | Path) -> World:
-    path = Path(path)
-    data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    p = data["project"]
-    project = {
-        "id": p["id"],
-        "name": p["name"],
-        "currency": p.get("currency", "EUR"),
-        "start": _date(p["start"]),
-        "end": _date(p["end"]),
-        "days": {WEEKDAYS.index(d.lower()) for d in p.get("days_of_week", WEEKDAYS[:5])},
-        "max_concurrent": p.get("max_concurrent_events"),
-        "avoid_holidays": p.get("avoid_attendee_holidays", False),
-    }
-    budget = data["budget"]
-    rates = data.get("rates", {})
-    per_diem = rates.get("per_diem")
-    per_diem = (
-        {c: cents(v) for c, v in per_diem.items()}
-        if per_diem is not None
-        else {c: euros * 100 for c, euros in shipped_rates.EU_PER_DIEM_2024.items()}
-    )
-    accommodation = rates.get("accommodation")
-    if accommodation is not None:
-        accommodation = {c: cents(v) for c, v in accommodation.items()}
-    bands_raw = rates.get("distance_bands", "standard")
-    if isinstance(bands_raw, str):
-        bands_raw = shipped_rates.ERASMUS_2025_BANDS[bands_raw]
-    bands = [(int(km), cents(amount)) for km, amount in bands_raw]
-    fares = {frozenset((f["from"], f["to"])): cents(f["amount"]) for f in rates.get("fares", [])}
-    locations = {loc["id"]: loc for loc in data["locations"]}
-    venues = {}
-    for v in data["venues"]:
-        closed = v.get("unavailable", [])
-        venues[v["id"]] = {
-            "location": v["location"],
-            "capacity": v["capacity"],
-            "cost_per_day": cents(v["cost_per_day"]),
-            "unavailable": [_range(r) for r in closed if not str(r).lower().endswith(".ics")],
-            "calendars": [path.parent / r for r in closed if isinstance(r, str) and r.lower().endswith(".ics")],
-        }
-    people = {}
-    for person in data.get("people", []):
-        people[person["id"]] = {
-            "home": person["home"],
-            "country": person["country"],
-            "roles": set(person.get("roles", [])),
-            "funded": person.get("funded", True),
-            "unavailable": [_range(r) for r in person.get("unavailable", [])],
-            "busy": path.parent / person["busy"] if "busy" in person else None,
-        }
-    events = {}
-    for e in data["events"]:
-        repeat = e.get("repeat")
-        events[e["id"]] = {
-            "duration": e["duration_days"],
-            "before": e.get("travel_days_before", 1),
-            "after_days": e.get("travel_days_after", 0),
-            "venues": list(e["venues"]),
-            "window": _range(e["window"]) if "window" in e else (project["start"], project["end"]),
-            "preferred": [_range(r) for r in e.get("preferred", [])],
-            "attendees": list(e.get("attendees", [])),
-            "seats": list(e.get("seats", [])),
-            "order": [(a["event"], a.get("min_gap_days", 0), a.get("max_gap_days")) for a in e.get("after", [])],
-            "optional": e.get("optional", False),
-            "priority": e.get("priority", 1),
-            "count": repeat["count"] if repeat else 1,
-            "every_months": repeat["every_months"] if repeat else None,
-            "tolerance": repeat.get("tolerance_days", 14) if repeat else None,
-            "costs": {k: cents(v) for k, v in e.get("costs", {}).items()},
-        }
-    return World(
-        path,
-        project,
-        cents(budget["total"]),
-        {k: cents(v) for k, v in budget.get("categories", {}).items()},
-        {int(k): cents(v) for k, v in budget.get("years", {}).items()},
-        per_diem,
-        accommodation,
-        bands,
-        fares,
-        locations,
-        venues,
-        people,
-        events,
-    )
-
-
-# --- calendars ----------------------------------------------------------------------------------
-
-
-@cache
-def public_holidays(country: str, first_year: int, last_year: int) -> dict[dt.date, str]:
-    import holidays
-
-    try:
-        calendar = holidays.country_holidays(country, years=range(first_year, last_year + 1))
-    except NotImplementedError:
-        return {}
-    return dict(calendar.items())
-
-
-def holiday(country: str, day: dt.date) -> str | None:
-    return public_holidays(country, day.year, day.year).get(day)
-
-
-@cache
-def busy_days(ics: Path, zone: str, first: dt.date, last: dt.date) -> frozenset[dt.date]:
-    """Days of [first, last] blocked by an opaque all-day event, or by opaque timed events that
-    cover at least four hours of the day in ``zone``."""
-    import recurring_ical_events
-    from icalendar import Calendar
-
-    tz = ZoneInfo(zone)
-    calendar = Calendar.from_ical(Path(ics).read_bytes())
-    begin = dt.datetime.combine(first - DAY, dt.time(), tz)
-    end = dt.datetime.combine(last + 2 * DAY, dt.time(), tz)
-    blocked: set[dt.date] = set()
-    spans: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for component in recurring_ical_events.of(calendar).between(begin, end):
-        if str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-            continue
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        start = component["DTSTART"].dt
-        if not isinstance(start, dt.datetime):
-            stop = component["DTEND"].dt if "DTEND" in component else start + DAY
-            day = start
-            while day < max(stop, start + DAY):
-                blocked.add(day)
-                day += DAY
-            continue
-        if "DTEND" in component:
-            stop = component["DTEND"].dt
-        else:
-            stop = start + (component["DURATION"].dt if "DURATION" in component else dt.timedelta())
-        start = start.replace(tzinfo=tz) if start.tzinfo is None else start.astimezone(tz)
-        stop = stop.replace(tzinfo=tz) if stop.tzinfo is None else stop.astimezone(tz)
-        day = start.date()
-        while day <= stop.date():
-            lo = max(start, dt.datetime.combine(day, dt.time(), tz))
-            hi = min(stop, dt.datetime.combine(day + DAY, dt.time(), tz))
-            if hi > lo:
-                spans[day].append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC)))
-            day += DAY
-    for day, pieces in spans.items():
-        covered, reach = dt.timedelta(), None
-        for lo, hi in sorted(pieces):
-            if reach is not None and lo < reach:
-                lo = reach
-            if hi > lo:
-                covered += hi - lo
-            reach = hi if reach is None else max(reach, hi)
-        if covered >= dt.timedelta(hours=4):
-            blocked.add(day)
-    return frozenset(d for d in blocked if first <= d <= last)
-
-
-def _days(first: dt.date, last: dt.date):
-    day = first
-    while day <= last:
-        yield day
-        day += DAY
-
-
-# --- money --------------------------------------------------------------------------------------
-
-
-def haversine_km(a: dict[str, Any], b: dict[str, Any]) -> float:
-    lat1, lon1, lat2, lon2 = (math.radians(x) for x in (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
-def travel_cents(world: World, home: str, place: str) -> int:
-    fare = world.fares.get(frozenset((home, place)))
-    if fare is not None:
-        return fare
-    km = haversine_km(world.locations[home], world.locations[place])
-    for max_km, amount in world.bands:
-        if max_km >= km:
-            return amount
-    raise ValueError(f"{home} to {place}: {km:.1f} km is beyond the last distance band")
-
-
-def attendee_cost(world: World, person_id: str, event_id: str, venue_id: str) -> Counter:
-    person, event = world.people[person_id], world.events[event_id]
-    place = world.venues[venue_id]["location"]
-    cost: Counter = Counter()
-    if not person["funded"] or person["home"] == place:
-        return cost
-    country = world.locations[place]["country"]
-    nights = event["before"] + event["duration"] + event["after_days"] - 1
-    cost["travel"] = travel_cents(world, person["home"], place)
-    cost["per_diem"] = world.per_diem[country] * nights
-    if world.accommodation is not None:
-        cost["accommodation"] = world.accommodation[country] * nights
-    return cost
-
-
-def occurrence_cost(world: World, event_id: str, venue_id: str, attendees: list[str]) -> Counter:
-    event = world.events[event_id]
-    cost: Counter = Counter()
-    cost["venue"] = world.venues[venue_id]["cost_per_day"] * event["duration"]
-    for category, amount in event["costs"].items():
-        cost[category] += amount
-    for person_id in attendees:
-        cost.update(attendee_cost(world, person_id, event_id, venue_id))
-    return cost
-
-
-def expected_costs(scenario_path: str | Path, plan: dict[str, Any]) -> dict[str, Any]:
-    """What the plan's decisions (venue, attendees, start) cost, by the checker's own model:
-    ``{"occurrences": {id: Counter}, "categories": Counter, "years": Counter, "total": cents}``."""
-    return _expected_costs(read_world(scenario_path), plan)
-
-
-def _expected_costs(world: World, plan: dict[str, Any]) -> dict[str, Any]:
-    per_occurrence, categories, years = {}, Counter(), Counter()
-    for item in plan["occurrences"]:
-        if not item.get("scheduled"):
-            continue
-        people = [a["person"] for a in item["attendees"]]
-        cost = occurrence_cost(world, item["event"], item["venue"], people)
-        per_occurrence[item["id"]] = cost
-        categories.update(cost)
-        years[_date(item["start"]).year] += sum(cost.values())
-    return {
-        "occurrences": per_occurrence,
-        "categories": categories,
-        "years": years,
-        "total": sum(categories.values()),
-    }
-
-
-def money_ok(value: Any) -> bool:
-    """A JSON number with at most two decimals."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return False
-    try:
-        return Decimal(repr(value)).as_tuple().exponent >= -2
-    except InvalidOperation:
-        return False
-
 
 # --- the checks ---------------------------------------------------------------------------------
 
@@ -369,7 +90,7 @@ def check_plan(scenario_path: str | Path, plan: dict[str, Any], previous_changes
 
 
 def _span(o: dict[str, Any]) -> tuple[dt.date, dt.date]:
-    return _date(o["start"]), _date(o["end"])
+    return parse_date(o["start"]), parse_date(o["end"])
 
 
 def _check_structure(world: World, plan: dict[str, Any]) -> list[str]:
@@ -461,7 +182,7 @@ def _check_item_shape(world: World, o: dict[str, Any]) -> list[str]:
             local = world.people[a["person"]]["home"] == venue["location"]
             first = start if local else start - event["before"] * DAY
             last = end if local else end + event["after_days"] * DAY
-            if (_date(away[0]), _date(away[1])) != (first, last):
+            if (parse_date(away[0]), parse_date(away[1])) != (first, last):
                 out.append(f"[structure] {oid}: {a['person']} is away {away}, expected {first}..{last}")
     cost = o["cost"]
     if not isinstance(cost, dict) or not set(BASE_CATEGORIES) | {"total"} <= set(cost):
@@ -494,7 +215,7 @@ def _check_event_days(world: World, scheduled, _all) -> list[str]:
         booked = set()
         for ics in venue["calendars"]:
             booked |= busy_days(ics, location["timezone"], start, end)
-        for day in _days(start, end):
+        for day in each_day(start, end):
             if day.weekday() not in world.project["days"]:
                 out.append(f"[event_days] {oid}: {day} is a {WEEKDAYS[day.weekday()]}, not a working day")
             name = holiday(location["country"], day)
@@ -512,14 +233,14 @@ def _check_attendance_days(world: World, scheduled, _all) -> list[str]:
         for a in o["attendees"]:
             pid = a["person"]
             person = world.people[pid]
-            first, last = _date(a["away"][0]), _date(a["away"][1])
+            first, last = parse_date(a["away"][0]), parse_date(a["away"][1])
             away_by_person[pid].append((first, last, oid))
             busy = (
                 busy_days(person["busy"], world.locations[person["home"]]["timezone"], first, last)
                 if person["busy"]
                 else frozenset()
             )
-            for day in _days(first, last):
+            for day in each_day(first, last):
                 if any(x <= day <= y for x, y in person["unavailable"]):
                     out.append(f"[attendance_days] {oid}: {pid} is unavailable on {day}")
                 if day in busy:
@@ -606,7 +327,7 @@ def _check_venue(world: World, scheduled, _all) -> list[str]:
         capacity = world.venues[o["venue"]]["capacity"]
         if len(o["attendees"]) > capacity:
             out.append(f"[venue] {oid}: {len(o['attendees'])} attendees at {o['venue']}, which seats {capacity}")
-        for day in _days(*_span(o)):
+        for day in each_day(*_span(o)):
             used[(o["venue"], day)].append(oid)
     for (venue, day), oids in sorted(used.items()):
         if len(oids) > 1:
@@ -620,7 +341,7 @@ def _check_team_load(world: World, scheduled, _all) -> list[str]:
         return []
     per_day: dict[dt.date, list[str]] = defaultdict(list)
     for oid, o in scheduled.items():
-        for day in _days(*_span(o)):
+        for day in each_day(*_span(o)):
             per_day[day].append(oid)
     return [
         f"[team_load] {len(oids)} occurrences on {day} ({oids}), at most {limit}"
@@ -639,7 +360,7 @@ def _check_order(world: World, scheduled, _all) -> list[str]:
                 if not before:
                     out.append(f"[order] {o['id']} is scheduled but {other}, which it comes after, is not")
                 for b in before:
-                    gap = (_date(o["start"]) - _date(b["end"])).days - 1
+                    gap = (parse_date(o["start"]) - parse_date(b["end"])).days - 1
                     if gap < low or (high is not None and gap > high):
                         out.append(
                             f"[order] {o['id']} starts {gap} days after {b['id']} ends; "
@@ -660,10 +381,10 @@ def _check_series(world: World, scheduled, every) -> list[str]:
             if not prev["scheduled"]:
                 out.append(f"[series] {eid}-{k + 1} is scheduled but {eid}-{k} is not")
                 continue
-            s = _date(prev["start"])
+            s = parse_date(prev["start"])
             anchor = pendulum.Date(s.year, s.month, s.day).add(months=event["every_months"])
             anchor = dt.date(anchor.year, anchor.month, anchor.day)
-            off = abs((_date(nxt["start"]) - anchor).days)
+            off = abs((parse_date(nxt["start"]) - anchor).days)
             if off > event["tolerance"]:
                 out.append(
                     f"[series] {eid}-{k + 1} starts {nxt['start']}, {off} days from {anchor} "
@@ -682,7 +403,7 @@ def _check_required(world: World, _scheduled, every) -> list[str]:
 
 def _check_money(world: World, plan: dict[str, Any], previous_changes: int) -> list[str]:
     out = []
-    expected = _expected_costs(world, plan)
+    expected = plan_costs(world, plan)
     for item in plan["occurrences"]:
         if not item["scheduled"]:
             continue
@@ -744,7 +465,7 @@ def _check_objective(world: World, plan: dict[str, Any], total: int, previous_ch
         if event["optional"]:
             priority += event["priority"]
         if event["preferred"]:
-            outside += sum(1 for day in _days(*_span(item)) if not any(a <= day <= b for a, b in event["preferred"]))
+            outside += sum(1 for day in each_day(*_span(item)) if not any(a <= day <= b for a, b in event["preferred"]))
     want = [priority, previous_changes, total, outside]
     got = plan["solver"]["objective"]
     return [] if got == want else [f"[objective] the objective is {got}, expected {want}"]
