@@ -1,0 +1,249 @@
+"""Building blocks for iCalendar output, with the icalendar API: one place decides what an event is.
+
+The ``ical`` feeds and the ``invitations`` e-mails both build their events here, so a participant
+who imports the feed and accepts the invitation gets the same UID, dates and SEQUENCE and their
+calendar keeps a single entry.
+
+Decisions (see docs/calendars-and-invitations.md):
+
+- An occurrence is an all-day event over its event days (``VALUE=DATE``, ``DTEND`` the day after the
+  last day, as RFC 5545 wants); travel days are in the description, since they differ per person.
+- Its UID is ``<occurrence-id>@<project-id>``; the occurrence id is stable across re-solves, so an
+  update lands on the entry it replaces. ``SEQUENCE`` is the plan's.
+- Each agenda session is a timed event in the venue's timezone with UID
+  ``<occurrence-id>-d<day>-<HHMM>@<project-id>`` and ``RELATED-TO`` the occurrence.
+- Every ``TZID`` used gets a ``VTIMEZONE`` computed from the zoneinfo database
+  (``scheduler.plugins.vtimezone``), covering the project's years and the next, so clients need
+  not know the zone name.
+- Everything is added in sorted order and serialised with sorted properties: the same plan and
+  ``SOURCE_DATE_EPOCH`` give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import icalendar
+from scheduler.plugins.briefing import description_text, occurrence_briefing, place_line
+from scheduler.plugins.i18n import language_for
+from scheduler.plugins.vtimezone import vtimezone
+
+from scheduler import __version__
+from scheduler.domain import AgendaItem, Event, Person
+from scheduler.plan import PlannedOccurrence
+
+PRODID = f"-//scheduler//scheduler {__version__}//EN"
+
+
+def occurrence_uid(project_id: str, occurrence_id: str) -> str:
+    return f"{occurrence_id}@{project_id}"
+
+
+def session_uids(project_id: str, occurrence_id: str, agenda: Iterable[AgendaItem]) -> dict[AgendaItem, str]:
+    """``<occurrence>-d<day>-<HHMM>@<project>`` per session; a second session starting at the same
+    minute of the same day gets ``-2``, and so on, in title order."""
+    uids: dict[AgendaItem, str] = {}
+    taken: set[str] = set()
+    for item in sorted(agenda, key=_agenda_order):
+        stem = f"{occurrence_id}-d{item.day}-{item.start:%H%M}"
+        name, n = stem, 1
+        while name in taken:
+            n += 1
+            name = f"{stem}-{n}"
+        taken.add(name)
+        uids[item] = f"{name}@{project_id}"
+    return uids
+
+
+def new_calendar(method: str, name: str | None = None) -> icalendar.Calendar:
+    """An empty ``VCALENDAR`` with ``PRODID``, ``VERSION``, ``CALSCALE``, ``METHOD`` and a display name."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("name", name)  # RFC 7986
+        calendar.add("x-wr-calname", name)  # what Outlook, Google and Apple read
+    return calendar
+
+
+def occurrence_event(
+    context,
+    occurrence: PlannedOccurrence,
+    *,
+    attendees: Iterable[str] | None = None,
+    description: str | None = None,
+    rsvp: bool = False,
+) -> icalendar.Event:
+    """The ``VEVENT`` of one scheduled occurrence.
+
+    ``attendees`` are the person ids to list as ``ATTENDEE`` (default: everyone the plan sends;
+    empty: none). ``rsvp`` asks each listed attendee to answer (``RSVP=TRUE;PARTSTAT=NEEDS-ACTION``),
+    as an invitation does. ``description`` replaces the default English description of the
+    occurrence as the plan has it.
+    """
+    scenario = context.scenario
+    if description is None:
+        description = description_text(occurrence_briefing(scenario, occurrence, language_for(context, "en")))
+    event = _base_event(context, occurrence, occurrence.sequence, "CONFIRMED", description)
+    event.add("dtstart", occurrence.start)
+    event.add("dtend", occurrence.end + dt.timedelta(days=1))
+    event.add("transp", "OPAQUE")  # all-day entries are "free" by default in some clients; these days are taken
+    people = [a.person for a in occurrence.attendees] if attendees is None else list(attendees)
+    for person_id in people:
+        person = scenario.people.get(person_id)
+        if person is not None:
+            event.add("attendee", attendee_address(person, rsvp=rsvp))
+    return event
+
+
+def session_events(context, occurrence: PlannedOccurrence, *, status: str = "CONFIRMED", sequence: int | None = None):
+    """One timed ``VEVENT`` per agenda session, in the venue's timezone, related to the occurrence."""
+    scenario = context.scenario
+    event = scenario.events.get(occurrence.event)
+    location = scenario.locations.get(occurrence.location or "")
+    if event is None or not event.agenda or location is None:
+        return []
+    zone = ZoneInfo(location.timezone)
+    project_id = scenario.project.id
+    parent = occurrence_uid(project_id, occurrence.id)
+    sequence = occurrence.sequence if sequence is None else sequence
+    sessions = []
+    for item, uid in session_uids(project_id, occurrence.id, event.agenda).items():
+        day = occurrence.start + dt.timedelta(days=item.day - 1)
+        session = _base_event(context, occurrence, sequence, status, _session_description(event, item), uid=uid)
+        session["summary"] = icalendar.vText(f"{occurrence.title}: {item.title}")
+        session.add("dtstart", dt.datetime.combine(day, item.start, tzinfo=zone))
+        session.add("dtend", dt.datetime.combine(day, item.end, tzinfo=zone))
+        session.add("related-to", parent, parameters={"RELTYPE": "PARENT"})
+        sessions.append(session)
+    return sessions
+
+
+def cancelled_event(
+    context,
+    previous: PlannedOccurrence,
+    sequence: int,
+    *,
+    attendees: Iterable[str] = (),
+    description: str = "",
+) -> icalendar.Event:
+    """A previously published occurrence, now ``STATUS:CANCELLED`` with a raised ``SEQUENCE``.
+
+    Clients that imported the earlier version match it by UID and mark or remove it."""
+    event = _base_event(context, previous, sequence, "CANCELLED", description or f"{previous.title}: cancelled")
+    event.add("dtstart", previous.start)
+    event.add("dtend", previous.end + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    for person_id in attendees:
+        person = context.scenario.people.get(person_id)
+        if person is not None:
+            event.add("attendee", attendee_address(person))
+    return event
+
+
+def attendee_address(person: Person, *, rsvp: bool = False) -> icalendar.vCalAddress:
+    if rsvp:
+        return icalendar.vCalAddress.new(
+            f"mailto:{person.email}",
+            cn=person.name,
+            cutype="INDIVIDUAL",
+            role="REQ-PARTICIPANT",
+            partstat="NEEDS-ACTION",
+            rsvp=True,
+        )
+    return icalendar.vCalAddress.new(
+        f"mailto:{person.email}", cn=person.name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT"
+    )
+
+
+def _base_event(context, occurrence, sequence, status, description, uid=None) -> icalendar.Event:
+    """What every event of an occurrence carries: identity, stamp, place, organizer, kind, status."""
+    scenario = context.scenario
+    event = icalendar.Event()
+    event.add("uid", uid or occurrence_uid(scenario.project.id, occurrence.id))
+    event.add("dtstamp", context.now.astimezone(dt.UTC))
+    event.add("sequence", sequence)
+    event.add("summary", occurrence.title)
+    event.add("status", status)
+    event.add("categories", [occurrence.kind])
+    organizer = scenario.project.organizer
+    event.add("organizer", icalendar.vCalAddress.new(f"mailto:{organizer.email}", cn=organizer.name))
+    venue = scenario.venues.get(occurrence.venue or "")
+    location = scenario.locations.get(venue.location if venue else occurrence.location or "")
+    if venue is not None:
+        city = location.city if location else ""
+        country = language_for(context, "en").country(location.country) if location else ""
+        event.add("location", place_line(venue.name, venue.address, city, country))
+    if location is not None:
+        event.add("geo", (location.lat, location.lon))
+    if description:
+        event.add("description", description)
+    return event
+
+
+def _session_description(event: Event, item: AgendaItem) -> str:
+    return f"{event.title}, day {item.day}: {item.title}"
+
+
+def _agenda_order(item: AgendaItem):
+    return (item.day, item.start, item.end, item.title)
+
+
+# --- finishing ---------------------------------------------------------------------------------
+
+
+def add_timezones(calendar: icalendar.Calendar, first: dt.date, last: dt.date) -> None:
+    """A ``VTIMEZONE`` for every ``TZID`` used, before the events, in TZID order.
+
+    icalendar's ``add_missing_timezones`` walks a set, whose order changes from run to run; this
+    inserts them sorted so the output is reproducible."""
+    existing = len(calendar.timezones)
+    for offset, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        calendar.subcomponents.insert(existing + offset, _timezone(tzid, first.year, last.year))
+
+
+@lru_cache(maxsize=128)
+def _timezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    # Walking a zone's transitions takes a moment: do it once per zone and span.
+    return vtimezone(tzid, dt.date(first_year, 1, 1), dt.date(last_year + 1, 12, 31)).to_ical()
+
+
+def _timezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    return icalendar.Timezone.from_ical(_timezone_ical(tzid, first_year, last_year))
+
+
+def serialize(calendar: icalendar.Calendar, context) -> bytes:
+    """The calendar as RFC 5545 bytes (CRLF, folded, escaped), with its ``VTIMEZONE`` components."""
+    project = context.scenario.project
+    add_timezones(calendar, project.start, project.end)
+    return calendar.to_ical(sorted=True)
+
+
+def split_by_uid(calendar: icalendar.Calendar) -> dict[str, icalendar.Calendar]:
+    """One calendar per UID, without ``METHOD``, each with the ``VTIMEZONE`` components it uses.
+
+    CalDAV (RFC 4791, 4.1) stores one UID per resource and no ``METHOD``: this is how a publisher
+    turns a feed into resources to ``PUT``."""
+    timezones = {tz["tzid"]: tz for tz in calendar.walk("VTIMEZONE")}
+    parts: dict[str, icalendar.Calendar] = {}
+    for component in calendar.subcomponents:
+        if component.name == "VTIMEZONE":
+            continue
+        uid = str(component["uid"])
+        if uid not in parts:
+            part = icalendar.Calendar()
+            for name, value in calendar.property_items(recursive=False):
+                if name not in ("BEGIN", "END", "METHOD"):
+                    part[name] = value
+            parts[uid] = part
+        parts[uid].add_component(component)
+    for part in parts.values():
+        for tzid in sorted(part.get_used_tzids()):
+            if tzid in timezones:
+                part.subcomponents.insert(len(part.timezones), timezones[tzid])
+    return parts
