@@ -1,8 +1,202 @@
-"""Built-in output plugin (being written: registers no format yet)."""
+"""Built-in output format ``invitations``: one iMIP e-mail per attendee, ready to send.
 
-from scheduler import hookimpl
+``invitations/<occurrence>/<person>.eml`` is an RFC 5322 message with RFC 6047 (iMIP) content::
+
+    multipart/mixed
+      multipart/alternative
+        text/plain                                   the invitation, in the person's language
+        text/html                                    the same, for mail clients that show HTML
+        text/calendar; method=REQUEST; charset=UTF-8 the event, which the client offers to accept
+      application/ics  (invite.ics, attachment)     the same event, for webmail that ignores iMIP
+
+The calendar holds ``METHOD:REQUEST`` and exactly one ``VEVENT`` (iTIP allows one UID per
+message): the occurrence as an all-day event with the UID, dates and SEQUENCE of the ``ical``
+feeds, the organizer, and the recipient alone as ``ATTENDEE`` with ``RSVP=TRUE;PARTSTAT=NEEDS-ACTION``.
+Other participants are not listed: every message goes to one officer, and listing the others would
+hand every participant's address to everyone (the agenda names participants by organisation).
+Agenda sessions are in the text, not extra ``VEVENT``s.
+
+When ``--previous`` names the plan published before, an occurrence it scheduled that is now
+dropped gives ``METHOD:CANCEL`` messages to everyone it invited, and a person taken off an
+occurrence gets one for that occurrence; both carry ``STATUS:CANCELLED`` and a raised SEQUENCE.
+
+Everything in a message is deterministic (Message-ID, MIME boundaries, ``Date:`` from
+``SOURCE_DATE_EPOCH``), so the same plan gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+from email.headerregistry import Address
+from email.message import EmailMessage, MIMEPart
+from email.utils import format_datetime
+from pathlib import Path
+
+from scheduler.plugins import icalbuild
+from scheduler.plugins.briefing import Briefing, attendee_briefing, description_text
+from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
+from scheduler.plugins.i18n import Language, language_for
+
+from scheduler import OutputFormat, hookimpl
+from scheduler.domain import Person
+from scheduler.plan import PlannedOccurrence
+
+POLICY = email.policy.SMTP  # CRLF line ends, RFC 2047 encoded words for non-ASCII names
 
 
 @hookimpl
 def register_output_formats():
-    return []
+    return [
+        OutputFormat(
+            "invitations",
+            "E-mail invitations (iMIP, .eml) per attendee and occurrence, with cancellations for a re-planned schedule",
+            render,
+        )
+    ]
+
+
+def render(context) -> list[Path]:
+    scenario = context.scenario
+    written = []
+    for occurrence in sorted(context.plan.scheduled, key=lambda o: (o.start, o.id)):
+        before = previously_published(context.previous, occurrence.id)
+        for attendance in occurrence.attendees:
+            person = scenario.people.get(attendance.person)
+            if person is None:
+                continue
+            was_invited = before is not None and any(a.person == person.id for a in before.attendees)
+            message = invitation(context, occurrence, person, before if was_invited else None)
+            written.append(_write(context, occurrence.id, person.id, message))
+    for withdrawal in withdrawals(context.plan, context.previous):
+        for person_id in withdrawal.people:
+            person = scenario.people.get(person_id)
+            if person is not None:  # someone no longer in the scenario has no address to write to
+                message = cancellation(context, withdrawal, person)
+                written.append(_write(context, withdrawal.occurrence.id, person.id, message))
+    return written
+
+
+def invitation(
+    context, occurrence: PlannedOccurrence, person: Person, previous: PlannedOccurrence | None = None
+) -> EmailMessage:
+    """The ``METHOD:REQUEST`` message inviting ``person``; ``previous`` is the occurrence as last
+    sent to them, if it was, so the text can say what changed."""
+    language = language_for(context, person.language)
+    briefing = attendee_briefing(context.scenario, occurrence, person, language, previous)
+    event = icalbuild.occurrence_event(
+        context, occurrence, attendees=[person.id], description=description_text(briefing), rsvp=True
+    )
+    calendar = icalbuild.new_calendar("REQUEST")
+    calendar.add_component(event)
+    _ = language.gettext
+    updated = occurrence.sequence > 0
+    subject = (_("Updated invitation: %(title)s, %(dates)s") if updated else _("Invitation: %(title)s, %(dates)s")) % {
+        "title": occurrence.title,
+        "dates": language.short_range(occurrence.start, occurrence.end),
+    }
+    values = _template_values(context, person, briefing, language, updated=updated, cancelled=False, dropped=False)
+    return _message(
+        context,
+        person,
+        language,
+        subject=subject,
+        text=context.templates.get_template("invitation.txt.j2").render(**values),
+        html=context.templates.get_template("invitation.html").render(**values),
+        calendar=icalbuild.serialize(calendar, context),
+        method="REQUEST",
+        key=(occurrence.id, person.id, "request", occurrence.sequence),
+    )
+
+
+def cancellation(context, withdrawal: Withdrawal, person: Person) -> EmailMessage:
+    """The ``METHOD:CANCEL`` message telling ``person`` that an occurrence they were invited to is
+    dropped, or that they are no longer expected at it."""
+    occurrence = withdrawal.occurrence
+    language = language_for(context, person.language)
+    briefing = attendee_briefing(context.scenario, occurrence, person, language)
+    _ = language.gettext
+    note = _("This event is cancelled.") if withdrawal.dropped else _("You are no longer expected at this event.")
+    event = icalbuild.cancelled_event(
+        context, occurrence, withdrawal.sequence, attendees=[person.id], description=f"{occurrence.title}: {note}"
+    )
+    calendar = icalbuild.new_calendar("CANCEL")
+    calendar.add_component(event)
+    template = (
+        _("Cancelled: %(title)s, %(dates)s") if withdrawal.dropped else _("No longer expected: %(title)s, %(dates)s")
+    )
+    subject = template % {"title": occurrence.title, "dates": language.short_range(occurrence.start, occurrence.end)}
+    values = _template_values(
+        context, person, briefing, language, updated=False, cancelled=True, dropped=withdrawal.dropped
+    )
+    return _message(
+        context,
+        person,
+        language,
+        subject=subject,
+        text=context.templates.get_template("cancellation.txt.j2").render(**values),
+        html=context.templates.get_template("cancellation.html").render(**values),
+        calendar=icalbuild.serialize(calendar, context),
+        method="CANCEL",
+        key=(occurrence.id, person.id, "cancel", withdrawal.sequence),
+    )
+
+
+def _template_values(context, person, briefing: Briefing, language: Language, *, updated, cancelled, dropped):
+    """What the templates see: the briefing and the words to frame it (``_``, ``ngettext``)."""
+    return {
+        "_": language.gettext,
+        "gettext": language.gettext,
+        "ngettext": language.ngettext,
+        "language": language.code,
+        "person": person,
+        "project": context.scenario.project,
+        "briefing": briefing,
+        "updated": updated,
+        "cancelled": cancelled,
+        "dropped": dropped,
+    }
+
+
+def _message(context, person, language, *, subject, text, html, calendar: bytes, method, key) -> EmailMessage:
+    organizer = context.scenario.project.organizer
+    seed = "|".join(str(k) for k in (context.scenario.project.id, *key))
+
+    def boundary(part: str) -> str:
+        # "=_" cannot occur in quoted-printable or base64 bodies, so the boundary never collides.
+        return "=_" + hashlib.sha256(f"{seed}|{part}".encode()).hexdigest()[:32]
+
+    plain = MIMEPart(policy=POLICY)
+    plain.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    rich = MIMEPart(policy=POLICY)
+    rich.set_content(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    itip = MIMEPart(policy=POLICY)
+    itip.set_content(
+        calendar, maintype="text", subtype="calendar", cte="base64", params={"method": method, "charset": "UTF-8"}
+    )
+    alternative = MIMEPart(policy=POLICY)
+    alternative["Content-Type"] = "multipart/alternative"
+    alternative.set_boundary(boundary("alternative"))
+    for part in (plain, rich, itip):
+        alternative.attach(part)
+    attachment = MIMEPart(policy=POLICY)
+    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+    attachment.set_content(calendar, maintype="application", subtype="ics", cte="base64", filename=filename)
+
+    message = EmailMessage(policy=POLICY)
+    message["From"] = Address(organizer.name, addr_spec=organizer.email)
+    message["To"] = Address(person.name, addr_spec=person.email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(context.now)
+    message["Message-ID"] = f"<{seed.replace('|', '.')}@{organizer.email.rpartition('@')[2]}>"
+    message["Content-Language"] = language.code.replace("_", "-")
+    message["MIME-Version"] = "1.0"
+    message["Content-Type"] = "multipart/mixed"
+    message.set_boundary(boundary("mixed"))
+    message.attach(alternative)
+    message.attach(attachment)
+    return message
+
+
+def _write(context, occurrence_id: str, person_id: str, message: EmailMessage) -> Path:
+    return context.write_bytes(f"invitations/{occurrence_id}/{person_id}.eml", message.as_bytes(policy=POLICY))
