@@ -47,12 +47,16 @@ from checker_world import (
 )
 
 __all__ = [
+    "RULE_CHECKS",
     "broken_rules",
+    "budget_violations",
     "check_plan",
     "expected_costs",
     "haversine_km",
     "money_ok",
+    "objective_of",
     "read_world",
+    "rule_violations",
     "travel_cents",
 ]
 
@@ -71,22 +75,33 @@ def check_plan(scenario_path: str | Path, plan: dict[str, Any], previous_changes
     out = _check_structure(world, plan)
     if out:
         return out  # the rules cannot be read off a malformed plan
+    return out + rule_violations(world, plan) + _check_money(world, plan, previous_changes)
+
+
+def rule_violations(world: World, plan: dict[str, Any]) -> list[str]:
+    """The ten rules only, on a plan's decisions (start, end, venue, attendees with away days);
+    money is recomputed, so a candidate plan needs no cost or budget entries."""
     occurrences = {o["id"]: o for o in plan["occurrences"]}
     scheduled = {oid: o for oid, o in occurrences.items() if o["scheduled"]}
-    for check in (
-        _check_window,
-        _check_event_days,
-        _check_attendance_days,
-        _check_attendees,
-        _check_venue,
-        _check_team_load,
-        _check_order,
-        _check_series,
-        _check_required,
-    ):
+    out = []
+    for check in RULE_CHECKS.values():
         out += check(world, scheduled, occurrences)
-    out += _check_money(world, plan, previous_changes)
-    return out
+    return out + budget_violations(world, plan_costs(world, plan))
+
+
+def objective_of(world: World, plan: dict[str, Any], previous_changes: int = 0) -> list[int]:
+    """[priority of scheduled optional occurrences, previous_changes, cost in cents, days outside
+    preferred], from the plan's decisions."""
+    priority = outside = 0
+    for item in plan["occurrences"]:
+        if not item["scheduled"]:
+            continue
+        event = world.events[item["event"]]
+        if event["optional"]:
+            priority += event["priority"]
+        if event["preferred"]:
+            outside += sum(1 for day in each_day(*_span(item)) if not any(a <= day <= b for a, b in event["preferred"]))
+    return [priority, previous_changes, plan_costs(world, plan)["total"], outside]
 
 
 def _span(o: dict[str, Any]) -> tuple[dt.date, dt.date]:
@@ -428,7 +443,15 @@ def _check_money(world: World, plan: dict[str, Any], previous_changes: int) -> l
     out += _check_lines("categories", budget["categories"], expected["categories"], world.category_caps)
     years = {int(y): line for y, line in budget["years"].items()}
     out += _check_lines("years", years, expected["years"], world.year_caps)
-    # Rule 10, on the recomputed amounts.
+    want = objective_of(world, plan, previous_changes)
+    if plan["solver"]["objective"] != want:
+        out.append(f"[objective] the objective is {plan['solver']['objective']}, expected {want}")
+    return out
+
+
+def budget_violations(world: World, expected: dict[str, Any]) -> list[str]:
+    """Rule 10, on the recomputed amounts (``plan_costs``)."""
+    out = []
     if expected["total"] > world.budget_total:
         out.append(f"[budget] the plan costs {expected['total'] / 100:.2f}, above the total {world.budget_total / 100}")
     for category, cap in world.category_caps.items():
@@ -437,7 +460,6 @@ def _check_money(world: World, plan: dict[str, Any], previous_changes: int) -> l
     for year, cap in world.year_caps.items():
         if expected["years"].get(year, 0) > cap:
             out.append(f"[budget] {year} costs {expected['years'][year] / 100:.2f}, above its cap {cap / 100}")
-    out += _check_objective(world, plan, expected["total"], previous_changes)
     return out
 
 
@@ -456,19 +478,17 @@ def _check_lines(group: str, lines: dict, totals: Counter, caps: dict) -> list[s
     return out
 
 
-def _check_objective(world: World, plan: dict[str, Any], total: int, previous_changes: int) -> list[str]:
-    priority = outside = 0
-    for item in plan["occurrences"]:
-        if not item["scheduled"]:
-            continue
-        event = world.events[item["event"]]
-        if event["optional"]:
-            priority += event["priority"]
-        if event["preferred"]:
-            outside += sum(1 for day in each_day(*_span(item)) if not any(a <= day <= b for a, b in event["preferred"]))
-    want = [priority, previous_changes, total, outside]
-    got = plan["solver"]["objective"]
-    return [] if got == want else [f"[objective] the objective is {got}, expected {want}"]
+RULE_CHECKS = {
+    "horizon_and_window": _check_window,
+    "event_days": _check_event_days,
+    "attendance_days": _check_attendance_days,
+    "attendees": _check_attendees,
+    "venue": _check_venue,
+    "team_load": _check_team_load,
+    "order": _check_order,
+    "series": _check_series,
+    "required": _check_required,
+}  # rule 10 (budget) needs the costs: ``budget_violations``
 
 
 def broken_rules(violations: list[str]) -> set[str]:
