@@ -1,8 +1,10 @@
-"""The solver's plan is optimal, proven by exhaustive search on tiny generated scenarios.
+"""Generated scenarios: every plan passes the independent checker, and on tiny ones the plan is
+proven optimal by exhaustive search.
 
-For a scenario of up to three one- or two-day events in one month, every plan can be listed:
-each occurrence is left out or placed on one start day at one venue (the attendees are fixed: no
-seats). The objective is a sum over occurrences (priority, cost, days outside ``preferred``), so
+For validity, small scenarios of every feature (seats, series, order, caps, calendars) are solved
+and checked. For optimality, every plan of a scenario of up to three one- or two-day events in one
+month can be listed: each occurrence is left out or placed on one start day at one venue (the
+attendees are fixed: no seats). The objective is a sum over occurrences (priority, cost, days outside ``preferred``), so
 the candidates are sorted by it and the first one the independent checker accepts is the best.
 The solver must reach exactly that objective, and must call a scenario infeasible only when no
 candidate is valid.
@@ -16,7 +18,7 @@ import itertools
 from checker_world import each_day, occurrence_cost, read_world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_checker import RULE_CHECKS, rule_violations
+from plan_checker import RULE_CHECKS, check_plan, rule_violations
 from scenarios import event, person, scenario, venue
 
 MARCH = dt.date(2024, 3, 1)
@@ -159,3 +161,95 @@ def test_the_solver_finds_the_best_plan(tmp_path_factory, text):
     assert best is not None, f"no valid plan exists, yet the solver returned one\n\n{text}"
     assert plan["solver"]["status"] == "OPTIMAL"
     assert plan["solver"]["objective"] == best, text
+
+
+# --- generated scenarios ---------------------------------------------------------------------
+
+GENERATED_PEOPLE = [
+    person("md-1", "chisinau", roles=["staff"]),
+    person("md-2", "chisinau", roles=["staff"], unavailable=["2024-03-11/2024-03-22"]),
+    person("rs-1", "belgrade", roles=["staff", "heads"]),
+    person("ro-1", "bucharest", roles=["heads"], funded=False),
+    person("ge-1", "tbilisi", roles=["staff"]),
+]
+
+
+@st.composite
+def generated_scenarios(draw) -> str:
+    """Small scenarios of every feature: several venues, windows, preferred ranges, attendees,
+    seats, order, series, optional events, extra costs and caps."""
+    horizon_start = dt.date(2024, 1, 1)
+    venues = [
+        venue("ro-hall", "bucharest", capacity=draw(st.integers(2, 40))),
+        venue("md-hall", "chisinau", cost_per_day=draw(st.sampled_from([0, 150, 300]))),
+        venue("rs-hall", "belgrade", cost_per_day=100, unavailable=["2024-04-01/2024-04-14"]),
+    ]
+    events = []
+    for i in range(draw(st.integers(1, 4))):
+        duration = draw(st.integers(1, 3))
+        first = horizon_start + dt.timedelta(days=draw(st.integers(0, 100)))
+        last = first + dt.timedelta(days=draw(st.integers(duration + 10, 120)))
+        fields = {
+            "duration_days": duration,
+            "window": f"{first}/{last}",
+            "attendees": draw(
+                st.lists(st.sampled_from(["md-1", "ro-1", "rs-1", "role:heads"]), max_size=2, unique=True)
+            ),
+            "optional": draw(st.sampled_from([False, True, True])),
+        }
+        if draw(st.booleans()):
+            p_first = first + dt.timedelta(days=draw(st.integers(0, (last - first).days)))
+            fields["preferred"] = [f"{p_first}/{min(last, p_first + dt.timedelta(days=6))}"]
+        if fields["optional"]:
+            fields["priority"] = draw(st.integers(1, 3))
+        seat = draw(
+            st.sampled_from(
+                [None, {"role": "staff", "count": 1}, {"role": "staff", "per_country": 1, "countries": ["MD", "GE"]}]
+            )
+        )
+        if seat:
+            fields["seats"] = [seat]
+        if events and draw(st.booleans()):
+            gap = {"event": draw(st.sampled_from([e["id"] for e in events])), "min_gap_days": draw(st.integers(0, 10))}
+            if draw(st.booleans()):
+                gap["max_gap_days"] = gap["min_gap_days"] + draw(st.integers(0, 60))
+            fields["after"] = [gap]
+        if draw(st.booleans()):
+            fields["repeat"] = {
+                "count": 2,
+                "every_months": draw(st.integers(1, 2)),
+                "tolerance_days": draw(st.integers(2, 14)),
+            }
+        if draw(st.booleans()):
+            fields["costs"] = {"catering": draw(st.integers(0, 500))}
+        chosen = draw(st.lists(st.sampled_from([v["id"] for v in venues]), min_size=1, max_size=3, unique=True))
+        events.append(event(f"e{i}", chosen, **fields))
+    project = {"end": dt.date(2024, 9, 30)}
+    if draw(st.booleans()):
+        project["max_concurrent_events"] = 1
+    if draw(st.booleans()):
+        project["avoid_attendee_holidays"] = True
+    budget = {"total": draw(st.integers(1000, 20000))}
+    if draw(st.booleans()):
+        budget["categories"] = {"travel": draw(st.integers(0, 2000))}
+    return scenario(project=project, budget=budget, venues=venues, people=GENERATED_PEOPLE, events=events)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=generated_scenarios())
+def test_generated_scenarios_obey_every_rule(tmp_path_factory, text):
+    """Whatever the scenario, a plan the solver returns passes the independent checker."""
+    from scheduler import plan as plan_json
+    from scheduler.errors import InfeasibleError
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+    from scheduler.solver.solve import SolveOptions, solve
+
+    path = tmp_path_factory.mktemp("generated") / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        plan = plan_json.to_dict(solve(Instance(load(path)), SolveOptions(workers=1, time_limit=20)))
+    except InfeasibleError:
+        return  # a required event that cannot fit; the scenario is honest about it
+    violations = check_plan(path, plan)
+    assert violations == [], "\n".join(violations) + "\n\n" + text
