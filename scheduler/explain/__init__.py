@@ -46,7 +46,7 @@ class Explanation:
                 where = f"  [{fact.place}]" if fact.place else ""
                 lines.append(f"  - {fact.text}{where}")
             if conflict.suggestions:
-                lines.append("  Any one of these changes resolves it:")
+                lines.append("  Changes that would resolve it:")
                 lines.extend(f"  * {s}" for s in conflict.suggestions)
         if not self.complete:
             lines.append("")

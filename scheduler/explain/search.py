@@ -176,7 +176,7 @@ class ConflictSearch:
             out = [f"raise {fact.place} by {words.money(short)} to {words.money(cheapest)}"]
             required = [e for e in s.events.values() if not e.optional]
             if required:
-                out.append("or make required events optional, or cheaper (fewer funded travellers, a nearer venue)")
+                out.append("make some required events optional, or cheaper (fewer funded travellers, nearer or cheaper venues)")
             return out
         if kind == "window":
             widened = self._widen(key[1], base - {key})
