@@ -96,7 +96,7 @@ class Words:
             country, day = rest
             name = self._holiday_name(country, day)
             return Fact(
-                key, f"{name}, {self.date(day)}, {self.country(country)}: a public holiday, no event day there", ""
+                key, f"{name}, {self.date(day)}, {self.country(country)}: a public holiday, so no event day at a venue there", ""
             )
         if kind == "home_holiday":
             pid, country, day = rest
