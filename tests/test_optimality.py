@@ -191,6 +191,8 @@ def generated_scenarios(draw) -> str:
         last = first + dt.timedelta(days=draw(st.integers(duration + 10, 120)))
         fields = {
             "duration_days": duration,
+            "travel_days_before": draw(st.integers(0, 2)),
+            "travel_days_after": draw(st.integers(0, 1)),
             "window": f"{first}/{last}",
             "attendees": draw(
                 st.lists(st.sampled_from(["md-1", "ro-1", "rs-1", "role:heads"]), max_size=2, unique=True)

@@ -233,6 +233,41 @@ def test_attendance_days_bind(solve_api, attendance):
     assert start(plan, "leave-1") == dt.date(2024, 3, 11)
 
 
+NIGHT_SHIFT_ICS = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//tests//busy//EN\r
+BEGIN:VEVENT\r
+UID:night@tests\r
+DTSTAMP:20240101T000000Z\r
+DTSTART:20240918T200000Z\r
+DTEND:20240919T020000Z\r
+SUMMARY:Night operation\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_busy_days_are_read_in_the_home_time_zone(solve_toml, tmp_path):
+    """18 Sept 20:00 to 19 Sept 02:00 UTC is 00:00 to 06:00 on the 19th in Tbilisi (UTC+4): six
+    hours of the 19th, nothing of the 18th (read in UTC it would be four hours of the 18th)."""
+    (tmp_path / "night.ics").write_text(NIGHT_SHIFT_ICS, encoding="utf-8", newline="")
+    text = scenario(
+        venues=[venue("ge-hall", "tbilisi")],
+        people=[person("ge-1", "tbilisi", busy="night.ics")],
+        events=[
+            event(
+                "e",
+                ["ge-hall"],
+                attendees=["ge-1"],
+                window="2024-09-16/2024-09-20",
+                preferred=["2024-09-18/2024-09-19"],
+            )
+        ],
+    )
+    plan = solved(solve_toml, text)
+    assert start(plan, "e-1") == dt.date(2024, 9, 18)
+
+
 HOME_HOLIDAYS = scenario(
     project={"avoid_attendee_holidays": True},
     venues=[venue("ro-hall", "bucharest")],
