@@ -31,7 +31,7 @@ def plugin_manager() -> pluggy.PluginManager:
         except Exception as error:  # noqa: BLE001 - any import failure of a third-party package
             raise PluginError(
                 f"plugin {entry_point.name!r} ({entry_point.value}) cannot be loaded: {type(error).__name__}: {error}"
-            ) from None
+            ) from error
         try:
             manager.register(plugin, name=entry_point.name)
         except Exception as error:  # noqa: BLE001 - pluggy's validation errors
@@ -42,16 +42,17 @@ def plugin_manager() -> pluggy.PluginManager:
 def output_formats(manager: pluggy.PluginManager) -> dict[str, OutputFormat]:
     """Every format by name, in name order."""
     found: dict[str, OutputFormat] = {}
-    for plugin_name, plugin in sorted(manager.list_name_plugin(), key=lambda item: item[0] or ""):
-        impl = getattr(plugin, "register_output_formats", None)
-        if impl is None:
-            continue
+    # Ask pluggy for the registered implementations (not getattr on each plugin), so hookimpls with
+    # specname= count and unmarked functions of the same name do not.
+    impls = sorted(manager.hook.register_output_formats.get_hookimpls(), key=lambda impl: impl.plugin_name or "")
+    for impl in impls:
+        plugin_name = impl.plugin_name
         try:
-            formats = impl() or []
+            formats = impl.function() or []
         except Exception as error:  # noqa: BLE001
             raise PluginError(
                 f"plugin {plugin_name!r} failed to register its formats: {type(error).__name__}: {error}"
-            ) from None
+            ) from error
         for fmt in formats:
             if not isinstance(fmt, OutputFormat):
                 raise PluginError(f"plugin {plugin_name!r} registered {fmt!r}, which is not a scheduler.OutputFormat")
@@ -82,7 +83,8 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
     try:
         manager.hook.prepare_render(context=context)
     except Exception as error:  # noqa: BLE001
-        raise PluginError(f"a plugin's prepare_render failed: {type(error).__name__}: {error}") from None
+        culprit = _failed_plugin(manager.hook.prepare_render.get_hookimpls(), error)
+        raise PluginError(f"{culprit}'s prepare_render failed: {type(error).__name__}: {error}") from error
     written: list[Path] = []
     for fmt in chosen:
         try:
@@ -92,7 +94,7 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
         except Exception as error:  # noqa: BLE001 - a plugin's bug must not look like ours
             raise PluginError(
                 f"format {fmt.name!r} (plugin {fmt.plugin!r}) failed: {type(error).__name__}: {error}"
-            ) from None
+            ) from error
         for path in files:
             if not Path(path).resolve().is_relative_to(context.folder.resolve()):
                 raise PluginError(
@@ -100,3 +102,14 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
                 )
         written.extend(Path(p) for p in files)
     return written
+
+
+def _failed_plugin(impls, error: BaseException) -> str:
+    """``plugin 'name'`` of the hook implementation the exception came through, else ``a plugin``."""
+    codes = {getattr(impl.function, "__code__", None): impl.plugin_name for impl in impls}
+    traceback, culprit = error.__traceback__, "a plugin"
+    while traceback is not None:
+        if traceback.tb_frame.f_code in codes:
+            culprit = f"plugin {codes[traceback.tb_frame.f_code]!r}"
+        traceback = traceback.tb_next
+    return culprit
