@@ -1,151 +1,127 @@
 """Busy days from an .ics file, as Outlook, Google Calendar or Thunderbird export it.
 
-A day is blocked, in the person's home time zone, by an opaque all-day event, or by opaque timed
-events that together cover at least 4 hours of it (overlaps counted once). Recurring events (RRULE,
-RDATE, EXDATE, moved instances with RECURRENCE-ID) are expanded by ``recurring-ical-events``;
-TRANSP:TRANSPARENT and STATUS:CANCELLED events are ignored; floating times are read in the home zone.
+The rule (SPEC, rule 3): a day is blocked, in the person's home time zone, by an opaque all-day
+event, or by opaque timed events that together cover at least 4 hours of it. Overlapping events
+count once; hours are real elapsed time, so on the night clocks go back a day has 25 hours and on
+the night they go forward 23. Events shown as free (TRANSP:TRANSPARENT, Outlook's FREE) and
+cancelled ones (STATUS:CANCELLED, for a whole series or one instance) do not block.
+
+How the file is read: ``icsfile`` (a streaming reader that keeps only what says when someone is
+busy, near the horizon), ``zones`` (TZIDs: IANA names, the file's VTIMEZONE blocks such as
+Outlook's Windows names, Windows names without one), ``values`` (dates, times, durations) and
+``expand`` (series through ``recurring-ical-events``, inside the horizon only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from scheduler.calendars.expand import Span, busy_spans, near_window
+from scheduler.calendars.icsfile import CalendarFileError, read_ics
+from scheduler.calendars.values import ValueReader
+from scheduler.calendars.zones import ZoneTable
+
+__all__ = ["BLOCKING_SECONDS", "BusyDays", "CalendarFileError", "busy_days", "blocked_days"]
+
 BLOCKING_SECONDS = 4 * 3600
-MAX_ICS_BYTES = 50 * 1024 * 1024
-MAX_INSTANCES = 500_000
-
-
-class CalendarFileError(ValueError):
-    """An .ics file that cannot be read; the message names the file and what is wrong."""
 
 
 @dataclass(frozen=True)
 class BusyDays:
-    """Days blocked by one calendar file, each with the summary of the event that blocks it."""
+    """Days blocked by one calendar file, each with the summaries of the events that block it,
+    and notes for the coordinator about things in the file that were read with a guess."""
 
     days: dict[dt.date, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def busy_days(path: Path, zone: str, first: dt.date, last: dt.date) -> BusyDays:
-    """The days in ``[first, last]`` that ``path`` blocks for a person living in ``zone``."""
-    return _busy_days(Path(path).resolve(), zone, first, last, _mtime(path))
-
-
-def _mtime(path: Path) -> float:
+    """The days in ``[first, last]`` that the calendar at ``path`` blocks for someone at home in
+    the IANA zone ``zone``. Only events near those days are read in full."""
+    path = Path(path)
     try:
-        return Path(path).stat().st_mtime
+        status = path.stat()
     except OSError as error:
-        raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
+        raise CalendarFileError(f"{path}: cannot be read: {error.strerror or error}") from None
+    return _busy_days(path.resolve(), zone, first, last, status.st_mtime_ns, status.st_size)
 
 
-@cache
-def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: float) -> BusyDays:
-    import recurring_ical_events
+@lru_cache(maxsize=64)
+def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: int, _size: int) -> BusyDays:
+    """Cached on the file's identity, so ``validate`` and the instance share one reading."""
+    home = ZoneInfo(zone)
+    ics = read_ics(path, keep=near_window(first, last))
+    reader = ValueReader(path, ZoneTable(path, ics.timezones), home)
+    low = dt.datetime.combine(first, dt.time(), home)
+    high = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), home)
+    days = blocked_days(busy_spans(ics, reader, low, high), home, first, last)
+    notes = tuple(reader.notes) + tuple(
+        f"{path}: time zone {tzid!r} is neither a known zone nor defined in the file; its times are read in {zone}"
+        for tzid in sorted(reader.unknown_zones)
+    )
+    return BusyDays(days, notes)
 
-    calendar = _parse(path)
-    tz = ZoneInfo(zone)
-    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), tz)
-    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), tz)
-    blocked: dict[dt.date, str] = {}
+
+def blocked_days(spans, home: dt.tzinfo, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    """Apply the blocking rule to busy spans: every day of an all-day span; a day that timed
+    spans cover for at least ``BLOCKING_SECONDS`` (their union, in real time) in ``home``."""
+    blocked: dict[dt.date, list[str]] = {}
     covered: dict[dt.date, list[tuple[dt.datetime, dt.datetime, str]]] = {}
-    try:
-        query = recurring_ical_events.of(calendar, components=["VEVENT"])
-        for count, event in enumerate(query.between(start, end)):
-            if count >= MAX_INSTANCES:
-                raise CalendarFileError(f"{path}: more than {MAX_INSTANCES:,} events in the planning horizon")
-            if _ignored(event):
-                continue
-            summary = str(event.get("SUMMARY", "busy"))
-            begin, finish = event.get("DTSTART"), event.get("DTEND")
-            begin = begin.dt if begin is not None else None
-            if begin is None:
-                continue
-            finish = finish.dt if finish is not None else None
-            if not isinstance(begin, dt.datetime):
-                last_day = (
-                    finish - dt.timedelta(days=1)
-                    if isinstance(finish, dt.date) and not isinstance(finish, dt.datetime) and finish > begin
-                    else begin
-                )
-                day = begin
-                while day <= last_day:
-                    if first <= day <= last:
-                        blocked.setdefault(day, summary)
-                    day += dt.timedelta(days=1)
-                continue
-            if finish is None:
-                duration = event.get("DURATION")
-                finish = begin + duration.dt if duration is not None else begin
-            begin, finish = _local(begin, tz), _local(finish, tz)
-            day = begin.date()
-            while day <= finish.date():
-                day_start = dt.datetime.combine(day, dt.time(), tz)
-                day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
-                lo, hi = max(begin, day_start), min(finish, day_end)
-                if hi > lo and first <= day <= last:
-                    # In UTC, so that a day with a DST change counts its real hours.
-                    covered.setdefault(day, []).append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC), summary))
-                day += dt.timedelta(days=1)
-    except CalendarFileError:
-        raise
-    except Exception as error:  # the library's errors on malformed recurrence rules etc.
-        raise CalendarFileError(f"{path}: cannot expand its events: {error}") from None
-    for day, spans in covered.items():
-        if day in blocked:
+    one_day = dt.timedelta(days=1)
+    for span in spans:
+        if span.all_day:
+            # DTEND is exclusive; an all-day event whose DTEND is its DTSTART still means that day.
+            end = span.end if span.end > span.start else span.start + one_day
+            day, end = max(span.start, first), min(end, last + one_day)
+            while day < end:
+                _note(blocked.setdefault(day, []), span.summary)
+                day += one_day
             continue
-        seconds, names = _union_seconds(spans)
+        for day, low, high in _day_pieces(span, home, first, last):
+            covered.setdefault(day, []).append((low, high, span.summary))
+    for day, pieces in covered.items():
+        seconds, names = _union(pieces)
         if seconds >= BLOCKING_SECONDS:
-            blocked[day] = names
-    return BusyDays(dict(sorted(blocked.items())))
+            for name in names:
+                _note(blocked.setdefault(day, []), name)
+    return {day: "; ".join(blocked[day]) for day in sorted(blocked)}
 
 
-def _parse(path: Path):
-    from icalendar import Calendar
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_ICS_BYTES:
-            raise CalendarFileError(f"{path}: is {size:,} bytes; a busy calendar is at most {MAX_ICS_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CalendarFileError(f"{path}: cannot be read: {error.strerror}") from None
-    if not raw.lstrip().upper().startswith(b"BEGIN:VCALENDAR"):
-        raise CalendarFileError(f"{path}: is not an iCalendar file (it should begin with BEGIN:VCALENDAR)")
-    try:
-        return Calendar.from_ical(raw)
-    except Exception as error:  # icalendar raises ValueError and others on malformed input
-        raise CalendarFileError(f"{path}: is not a valid iCalendar file: {error}") from None
+def _day_pieces(span: Span, home: dt.tzinfo, first: dt.date, last: dt.date):
+    """The parts of a timed span on each home calendar day in [first, last], in UTC so that a
+    day on which the clocks change counts the hours that really pass."""
+    start, end = span.start.astimezone(home), span.end.astimezone(home)
+    day = max(start.date(), first)
+    while day <= min(end.date(), last):
+        day_start = dt.datetime.combine(day, dt.time(), home).astimezone(dt.UTC)
+        day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), home).astimezone(dt.UTC)
+        low, high = max(start.astimezone(dt.UTC), day_start), min(end.astimezone(dt.UTC), day_end)
+        if high > low:
+            yield day, low, high
+        day += dt.timedelta(days=1)
 
 
-def _ignored(event) -> bool:
-    transp = str(event.get("TRANSP", "OPAQUE")).upper()
-    status = str(event.get("STATUS", "")).upper()
-    return transp == "TRANSPARENT" or status == "CANCELLED"
-
-
-def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    if moment.tzinfo is None:  # floating time: the person's own clock
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
-
-
-def _union_seconds(spans: list[tuple[dt.datetime, dt.datetime, str]]) -> tuple[float, str]:
+def _union(pieces: list[tuple[dt.datetime, dt.datetime, str]]) -> tuple[float, list[str]]:
     total = 0.0
-    current_lo = current_hi = None
     names: list[str] = []
-    for lo, hi, name in sorted(spans):
-        if name not in names:
-            names.append(name)
-        if current_hi is None or lo > current_hi:
-            if current_hi is not None:
-                total += (current_hi - current_lo).total_seconds()
-            current_lo, current_hi = lo, hi
+    current_low = current_high = None
+    for low, high, name in sorted(pieces):
+        _note(names, name)
+        if current_high is None or low > current_high:
+            if current_high is not None:
+                total += (current_high - current_low).total_seconds()
+            current_low, current_high = low, high
         else:
-            current_hi = max(current_hi, hi)
-    if current_hi is not None:
-        total += (current_hi - current_lo).total_seconds()
-    return total, "; ".join(names)
+            current_high = max(current_high, high)
+    if current_high is not None:
+        total += (current_high - current_low).total_seconds()
+    return total, names
+
+
+def _note(names: list[str], name: str) -> None:
+    if name not in names:
+        names.append(name)
