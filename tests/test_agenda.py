@@ -272,3 +272,33 @@ def test_two_renders_with_source_date_epoch_are_byte_identical(example, tmp_path
             assert (out / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
     issued = read_page(out, plan.scheduled[0].id).find("footer").text()
     assert issued.endswith("issued 14 November 2023")  # SOURCE_DATE_EPOCH 1700000000
+
+
+def test_departure_days_and_morning_arrival():
+    scenario_file, _ = solved("example")
+    scenario = load(scenario_file)
+    event = dataclasses.replace(scenario.events["crm"], travel_days_before=0, travel_days_after=2)
+    start = dt.date(2023, 5, 24)
+    occurrence = plan_json.PlannedOccurrence(
+        "crm-2", "crm", 2, event.kind, event.title, True, start, start + dt.timedelta(days=1), "rs-mup"
+    )
+    days = programme_days(event, occurrence, "RS", "en_GB")
+    assert [(d.kind, d.label) for d in days] == [
+        ("event", "Day 1"),
+        ("event", "Day 2"),
+        ("departure", "Departure"),
+        ("departure", "Departure"),
+    ]
+    assert [d.date for d in days] == [start + dt.timedelta(days=i) for i in range(4)]
+    assert "Participants travel in the morning" in days[0].notes
+    assert not any("after the close" in note for d in days for note in d.notes)
+
+
+def test_time_zone_text_names_both_offsets_when_the_clocks_change():
+    from scheduler.plugins.agenda import timezone_text
+
+    # Summer time in the EU starts on the last Sunday of March: 26 March 2023.
+    assert timezone_text("Europe/Bucharest", dt.date(2023, 3, 24), dt.date(2023, 3, 27)) == (
+        "Europe/Bucharest, UTC+02:00 then UTC+03:00"
+    )
+    assert timezone_text("Asia/Tbilisi", dt.date(2023, 3, 24), dt.date(2023, 3, 27)) == "Asia/Tbilisi, UTC+04:00"
