@@ -171,7 +171,7 @@ def _show(stage: Stage, value: int, currency: str) -> str:
     if stage.name == "cost":
         return f"cost {value / 100:,.2f} {currency}"
     if stage.name == "preferred":
-        return f"{value} days outside preferred"
+        return f"{value} day{'' if value == 1 else 's'} outside preferred"
     return f"{stage.name} {value}"
 
 
