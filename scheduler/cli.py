@@ -101,11 +101,16 @@ def init(app: App, directory: Path) -> None:
 @pass_app
 @handles_errors
 def validate(app: App, file: Path) -> None:
-    """Check the scenario FILE and list every problem with its place."""
+    """Check the scenario FILE and list every problem with its place.
+
+    Also reads every busy and booking calendar, and says per person and venue how many days of
+    the horizon their calendars block, apart from leave and closures given as date ranges."""
+    from scheduler.calendars.availability import calendar_report
     from scheduler.instance import Instance
     from scheduler.loader import load
 
     scenario = load(file)
+    calendars = calendar_report(scenario)  # every calendar file, and all broken ones at once
     instance = Instance(scenario)
     s = scenario
     click.echo(
@@ -115,15 +120,12 @@ def validate(app: App, file: Path) -> None:
     )
     for key, note in sorted(s.rates.sources.items()):
         click.echo(f"  default {key}: {note}")
-    blocked = [(pid, len(b.reasons)) for pid, b in instance.person_blocked.items() if b.reasons]
-    for vid, b in instance.venue_blocked.items():
-        closed = sum(1 for reason in b.reasons.values() if reason.startswith(f"venue {vid}"))
-        if closed:
-            blocked.append((vid, closed))
-    if blocked:
-        click.echo("  days blocked in the horizon (leave, busy calendars, closures):")
-        for who, days in blocked:
-            click.echo(f"    {who}: {days}")
+    if calendars.rows:
+        click.echo(f"  days blocked in the horizon, {s.project.start} to {s.project.end} (of them working days):")
+        for row in calendars.rows:
+            click.echo(f"    {row.kind} {row.id}: " + "; ".join(item.show() for item in row.blocking))
+    for note in calendars.notes:
+        click.echo(f"  note: {note}")
 
 
 @main.command()
