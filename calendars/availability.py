@@ -74,7 +74,7 @@ def calendar_report(scenario: Scenario) -> CalendarReport:
             except CalendarFileError as error:
                 problems.append(Problem(f"people[{index}].busy", str(error), person.id))
             else:
-                notes.extend(read.notes)
+                notes.extend(f"{_shown(person.busy, scenario)}: {note}" for note in read.notes)
                 source = f"busy calendar {_shown(person.busy, scenario)}"
                 blocking.append(counted(source, read.days) or Blocking(source, 0, 0))
         blocking.append(counted("leave", (day for leave in person.unavailable for day in leave.days())))
@@ -88,7 +88,7 @@ def calendar_report(scenario: Scenario) -> CalendarReport:
             except CalendarFileError as error:
                 problems.append(Problem(f"venues[{index}].unavailable", str(error), venue.id))
                 continue
-            notes.extend(read.notes)
+            notes.extend(f"{_shown(path, scenario)}: {note}" for note in read.notes)
             source = f"booking calendar {_shown(path, scenario)}"
             blocking.append(counted(source, read.days) or Blocking(source, 0, 0))
         blocking.append(counted("closed", (day for closed in venue.unavailable for day in closed.days())))

@@ -33,7 +33,8 @@ BLOCKING_SECONDS = 4 * 3600
 @dataclass(frozen=True)
 class BusyDays:
     """Days blocked by one calendar file, each with the summaries of the events that block it,
-    and notes for the coordinator about things in the file that were read with a guess."""
+    and notes for the coordinator about things in the file that were read with a guess (each
+    starting with the line it is about)."""
 
     days: dict[dt.date, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -60,8 +61,8 @@ def _busy_days(path: Path, zone: str, first: dt.date, last: dt.date, _mtime: int
     high = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), home)
     days = blocked_days(busy_spans(ics, reader, low, high), home, first, last)
     notes = tuple(reader.notes) + tuple(
-        f"{path}: time zone {tzid!r} is neither a known zone nor defined in the file; its times are read in {zone}"
-        for tzid in sorted(reader.unknown_zones)
+        f"line {line}: time zone {tzid!r} is neither a known zone nor defined in the file; its times are read in {zone}"
+        for tzid, line in sorted(reader.unknown_zones.items())
     )
     return BusyDays(days, notes)
 

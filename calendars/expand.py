@@ -275,7 +275,7 @@ def _component(reader: ValueReader, event: Component, publish_zone: dt.tzinfo | 
         reason = never_occurs(parts)
         if reason is not None:
             reader.notes.append(
-                f"{reader.path}: line {rule.line}: RRULE {rule.value.strip()!r} of VEVENT {_name(event)} can never"
+                f"line {rule.line}: RRULE {rule.value.strip()!r} of VEVENT {_name(event)} can never"
                 f" occur ({reason}); only its DTSTART is used"
             )
             continue

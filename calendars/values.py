@@ -29,7 +29,7 @@ class ValueReader:
         self.path = path
         self.zones = zones
         self.home = home
-        self.unknown_zones: set[str] = set()
+        self.unknown_zones: dict[str, int] = {}  # TZID -> line where it is first used
         self.notes: list[str] = []  # things read with a guess, for the coordinator
 
     def fail(self, prop: Property, message: str) -> CalendarFileError:
@@ -41,7 +41,7 @@ class ValueReader:
             return self.home  # floating time: the person's own clock
         zone = self.zones.get(tzid)
         if zone is None:
-            self.unknown_zones.add(tzid)
+            self.unknown_zones.setdefault(tzid, prop.line)
             return self.home
         return zone
 

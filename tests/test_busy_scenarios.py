@@ -175,4 +175,5 @@ def test_validate_notes_times_read_with_a_guess(cli, write_scenario, tmp_path):
     lines = validate_lines(cli, path)
     assert "    person md-1: busy calendar odd.ics 1 day (1 working)" in lines
     notes = [line for line in lines if line.startswith("  note: ")]
-    assert len(notes) == 1 and "'Atlantis Standard Time'" in notes[0] and "Europe/Chisinau" in notes[0]
+    assert len(notes) == 1 and notes[0].startswith("  note: odd.ics: line ")
+    assert "'Atlantis Standard Time'" in notes[0] and notes[0].endswith("read in Europe/Chisinau")
