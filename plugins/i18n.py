@@ -87,15 +87,6 @@ def language_for(context, requested: str | None) -> Language:
     return _language(user_dir, (requested or SOURCE_LANGUAGE).replace("-", "_"))
 
 
-def available_languages(templates_dir: Path | None = None) -> list[str]:
-    """Every language with a compiled catalog (the package's and the user's), plus English."""
-    found = {SOURCE_LANGUAGE}
-    for root in _catalog_roots(str(templates_dir) if templates_dir else None):
-        if root.is_dir():
-            found.update(entry.name for entry in root.iterdir() if (entry / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())
-    return sorted(found)
-
-
 @lru_cache(maxsize=64)
 def _language(user_dir: str | None, requested: str) -> Language:
     for candidate in _candidates(requested):

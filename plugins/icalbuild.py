@@ -42,10 +42,10 @@ def occurrence_uid(project_id: str, occurrence_id: str) -> str:
     return f"{occurrence_id}@{project_id}"
 
 
-def session_uids(project_id: str, occurrence_id: str, agenda: Iterable[AgendaItem]) -> dict[AgendaItem, str]:
-    """``<occurrence>-d<day>-<HHMM>@<project>`` per session; a second session starting at the same
-    minute of the same day gets ``-2``, and so on, in title order."""
-    uids: dict[AgendaItem, str] = {}
+def session_uids(project_id: str, occurrence_id: str, agenda: Iterable[AgendaItem]) -> list[tuple[AgendaItem, str]]:
+    """``<occurrence>-d<day>-<HHMM>@<project>`` per session, in agenda order; a second session
+    starting at the same minute of the same day gets ``-2``, and so on, in title order."""
+    uids: list[tuple[AgendaItem, str]] = []
     taken: set[str] = set()
     for item in sorted(agenda, key=_agenda_order):
         stem = f"{occurrence_id}-d{item.day}-{item.start:%H%M}"
@@ -54,7 +54,7 @@ def session_uids(project_id: str, occurrence_id: str, agenda: Iterable[AgendaIte
             n += 1
             name = f"{stem}-{n}"
         taken.add(name)
-        uids[item] = f"{name}@{project_id}"
+        uids.append((item, f"{name}@{project_id}"))
     return uids
 
 
@@ -113,7 +113,7 @@ def session_events(context, occurrence: PlannedOccurrence, *, status: str = "CON
     parent = occurrence_uid(project_id, occurrence.id)
     sequence = occurrence.sequence if sequence is None else sequence
     sessions = []
-    for item, uid in session_uids(project_id, occurrence.id, event.agenda).items():
+    for item, uid in session_uids(project_id, occurrence.id, event.agenda):
         day = occurrence.start + dt.timedelta(days=item.day - 1)
         session = _base_event(context, occurrence, sequence, status, _session_description(event, item), uid=uid)
         session["summary"] = icalendar.vText(f"{occurrence.title}: {item.title}")

@@ -336,3 +336,14 @@ def test_split_by_uid_gives_caldav_resources(feeds):
         assert "METHOD" not in part
         assert {str(e["uid"]) for e in part.walk("VEVENT")} == {uid}
         assert part.get_missing_tzids() == set()
+
+
+def test_sessions_starting_together_get_distinct_uids():
+    from scheduler.domain import AgendaItem
+    from scheduler.plugins.icalbuild import session_uids
+
+    nine = dt.time(9, 0)
+    agenda = [AgendaItem(1, nine, dt.time(10, 0), "Room B"), AgendaItem(1, nine, dt.time(10, 0), "Room A")]
+    agenda.append(AgendaItem(1, nine, dt.time(10, 0), "Room A"))  # written twice by mistake: still its own entry
+    uids = [uid for _, uid in session_uids("p", "ws-1", agenda)]
+    assert uids == ["ws-1-d1-0900@p", "ws-1-d1-0900-2@p", "ws-1-d1-0900-3@p"]
