@@ -30,6 +30,7 @@ from scheduler.domain import (
 )
 from scheduler.errors import Problem, ScenarioError
 from scheduler.fields import FieldError, Table, show, suggest
+from scheduler.toml_errors import line_of_deepest_nesting, line_of_longest_number, syntax_problem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_HORIZON_DAYS = 10 * 366
@@ -81,7 +82,21 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(name, [Problem("", f"is not valid TOML: {error}")]) from None
+        raise ScenarioError(name, [syntax_problem(text, str(error))]) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        line = line_of_deepest_nesting(text)
+        raise ScenarioError(
+            name, [Problem(f"line {line}", "nests arrays or tables too deeply to be a scenario")]
+        ) from None
+    except ValueError as error:
+        # tomllib lets int() refuse numbers of thousands of digits (Python's own limit).
+        line, digits = line_of_longest_number(text)
+        if "digits" not in str(error):
+            raise ScenarioError(name, [Problem("", f"is not valid TOML: {error}")]) from None
+        raise ScenarioError(
+            name, [Problem(f"line {line}", f"has a number of {digits:,} digits; no value of a scenario is that long")]
+        ) from None
 
 
 class _Loader:
@@ -94,6 +109,8 @@ class _Loader:
         # to them are not reported again as "unknown".
         self.invalid: dict[str, set[str]] = {}
         self.invalid_roles: set[str] = set()
+        # Where each accepted entry is in its array (events[3]), for the places of later problems.
+        self.positions: dict[str, dict[str, int]] = {key: {} for key in ("locations", "venues", "people", "events")}
 
     def problem(self, place: str, message: str, ident: str | None = None) -> None:
         self.problems.append(Problem(place, message, ident))
@@ -154,6 +171,7 @@ class _Loader:
                 continue
             out[item.id] = item
             first_place[item.id] = place
+            self.positions[key][item.id] = i
         return out
 
     def project(self, t: Table | None) -> Project | None:
@@ -409,10 +427,7 @@ class _Loader:
     # -- cross-references ------------------------------------------------------------------------
 
     def check_references(self, project, locations, venues, people, events) -> None:
-        index = {
-            key: {item.id: i for i, item in enumerate(table.values())}
-            for key, table in (("venues", venues), ("people", people), ("events", events))
-        }
+        index = self.positions  # an entry's place in the file, counting the invalid entries too
         invalid = self.invalid
         for vid, venue in venues.items():
             if venue.location not in locations and venue.location not in invalid.get("locations", ()):

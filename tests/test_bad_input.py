@@ -1,0 +1,273 @@
+"""Mistaken scenario files: each one gives exit 2 (3 where it is a plain infeasibility), one line
+that names the place and quotes the value, no traceback, and nothing written.
+
+The corpus is ``tests/bad_scenarios/NN-name.toml``: the same small scenario with one mistake each,
+whose first line says what must happen::
+
+    # expect: <exit code> <place> <fragment of the message>
+
+The place is what the message names (``events[1].window``, ``line 12, column 8`` for TOML syntax,
+``(file)`` for the file as a whole); for exit 3 it is the place the explanation cites in brackets.
+Files that cannot be committed sensibly (empty, binary, not UTF-8, 100 MB, deeply nested) are made
+here at test time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from scenarios import event, person, scenario, venue
+
+CORPUS = Path(__file__).parent / "bad_scenarios"
+EXPECT = re.compile(r"# expect: (?P<code>[23]) (?P<place>line \d+, column \d+|line \d+|\S+) (?P<fragment>.+)")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    code: int
+    place: str
+    fragment: str
+
+
+def expectation(path: Path) -> Expectation:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    found = EXPECT.fullmatch(first)
+    assert found, f"{path.name}: the first line must be '# expect: <code> <place> <fragment>', not {first!r}"
+    return Expectation(int(found["code"]), found["place"], found["fragment"])
+
+
+def names_place_and_value(output: str, path: Path, expected: Expectation) -> bool:
+    """One line of the output says the place and the fragment: ``FILE: place (id "x"): …`` for
+    invalid input, ``  - …  [place]`` in the explanation of an infeasible scenario."""
+    for line in output.splitlines():
+        if expected.fragment not in line:
+            continue
+        if expected.code == 2 and re.match(re.escape(f"{path}: {expected.place}") + r"( \(id \"[^\"]*\"\))?: ", line):
+            return True
+        if expected.code == 3 and line.rstrip().endswith(f"[{expected.place}]"):
+            return True
+    return False
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def corpus() -> list[Path]:
+    return sorted(CORPUS.glob("*.toml"))
+
+
+def test_the_corpus_is_large_and_well_formed():
+    files = corpus()
+    assert len(files) >= 40
+    numbers = [int(p.name.split("-")[0]) for p in files]
+    assert numbers == list(range(1, len(files) + 1)), "number the corpus files 01, 02, … without gaps"
+    for path in files:
+        expectation(path)
+    assert sum(expectation(p).code == 3 for p in files) >= 3
+
+
+def run_solve(cli, path: Path, out: Path):
+    before = tree(path.parent)
+    result = cli("solve", path, "-o", out, "--workers", "1", "--time-limit", "30")
+    return result, tree(path.parent) - before
+
+
+@pytest.mark.parametrize("case", corpus(), ids=lambda p: p.stem)
+def test_a_mistaken_scenario_is_refused_with_its_place_and_value(cli, tmp_path, case):
+    expected = expectation(case)
+    path = tmp_path / case.name
+    path.write_bytes(case.read_bytes())
+    out = tmp_path / "out"
+    result, created = run_solve(cli, path, out)
+    assert result.exit_code == expected.code, result.output
+    assert "Traceback" not in result.output
+    assert names_place_and_value(result.output, path, expected), (
+        f"expected a line naming {expected.place} with {expected.fragment!r}:\n{result.output}"
+    )
+    assert not out.exists() and created == set(), f"written: {created}"
+    if expected.code == 2:
+        check = cli("validate", path)
+        assert check.exit_code == 2 and names_place_and_value(check.output, path, expected), check.output
+
+
+# --- files made at test time ------------------------------------------------------------------
+
+BASE = (CORPUS / "01-toml-unclosed-quote.toml").read_text(encoding="utf-8").replace('"Ion Rusu\n', '"Ion Rusu"\n')
+
+
+def make_empty(path: Path) -> Expectation:
+    path.write_bytes(b"")
+    return Expectation(2, "(file)", "is empty")
+
+
+def make_blank(path: Path) -> Expectation:
+    path.write_text("\n   \n\t\n", encoding="utf-8")
+    return Expectation(2, "(file)", "is empty")
+
+
+def make_binary(path: Path) -> Expectation:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)))
+    return Expectation(2, "(file)", "is a binary file, not a TOML text file")
+
+
+def make_utf16(path: Path) -> Expectation:
+    path.write_bytes(BASE.encode("utf-16"))  # what some Windows editors save as "Unicode"
+    return Expectation(2, "(file)", "is a binary file")
+
+
+def make_latin1(path: Path) -> Expectation:
+    path.write_bytes(BASE.replace("Chișinău", "Chisinau").replace("Munteanu", "Münteanu").encode("latin-1"))
+    line = BASE.splitlines().index('name = "Elena Munteanu"') + 1
+    return Expectation(2, f"line {line}", "is not UTF-8 text; save the file as UTF-8")
+
+
+def make_deeply_nested(path: Path) -> Expectation:
+    path.write_text(BASE.replace("[budget]", "notes = " + "[" * 50_000 + "]" * 50_000 + "\n[budget]"), encoding="utf-8")
+    line = BASE.splitlines().index("[budget]") + 1
+    return Expectation(2, f"line {line}", "nests arrays or tables too deeply")
+
+
+def make_huge_number(path: Path) -> Expectation:
+    path.write_text(BASE.replace("capacity = 30", "capacity = " + "9" * 5000, 1), encoding="utf-8")
+    line = BASE.splitlines().index("capacity = 30") + 1
+    return Expectation(2, f"line {line}", "has a number of 5,000 digits")
+
+
+def make_100_mb(path: Path) -> Expectation:
+    """A valid scenario padded with comments to 100 MB: refused by its size before it is read."""
+    padding = b"# " + b"x" * 1021 + b"\n"
+    with path.open("wb") as handle:
+        handle.write(BASE.encode("utf-8"))
+        for _ in range(100 * 1024):
+            handle.write(padding)
+    return Expectation(2, "(file)", "a scenario file is at most 10,485,760 bytes")
+
+
+def make_many_occurrences(path: Path) -> Expectation:
+    series = "".join(
+        f'\n[[events]]\nid = "meeting-{i}"\nkind = "meeting"\ntitle = "Meeting {i}"\nduration_days = 1\n'
+        f'venues = ["ro-academy"]\nrepeat = {{ count = 1000, every_months = 1 }}\n'
+        for i in range(30)
+    )
+    path.write_text(BASE + series, encoding="utf-8")
+    return Expectation(2, "events", "the events expand into 30,002 occurrences; at most 20,000")
+
+
+def make_folder(path: Path) -> Expectation:
+    path.mkdir()
+    return Expectation(2, "(file)", "is a folder")
+
+
+def make_nothing(path: Path) -> Expectation:
+    return Expectation(2, "(file)", "no such file")
+
+
+MADE = [
+    make_empty,
+    make_blank,
+    make_binary,
+    make_utf16,
+    make_latin1,
+    make_deeply_nested,
+    make_huge_number,
+    make_100_mb,
+    make_many_occurrences,
+    make_folder,
+    make_nothing,
+]
+
+
+@pytest.mark.parametrize("make", MADE, ids=lambda f: f.__name__[5:])
+def test_a_file_that_is_not_a_scenario_is_refused(cli, tmp_path, make):
+    path = tmp_path / "scenario.toml"
+    expected = make(path)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result, created = run_solve(cli, path, out)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == expected.code, result.output
+    assert "Traceback" not in result.output
+    assert names_place_and_value(result.output, path, expected), result.output
+    assert not out.exists() and created == set()
+
+
+# --- through a real process -------------------------------------------------------------------
+
+
+def run_process(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    command = [sys.executable, "-m", "scheduler", *map(str, args)]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "01-toml-unclosed-quote.toml",
+        "56-title-header-injection.toml",
+        "69-seats-more-than-people.toml",
+        make_100_mb,
+        "72-series-of-five-million.toml",
+    ],
+    ids=lambda s: s if isinstance(s, str) else s.__name__[5:],
+)
+def test_a_real_process_exits_with_the_code_and_writes_nothing(tmp_path, source):
+    work = tmp_path / "work"
+    work.mkdir()
+    path = work / "scenario.toml"
+    if isinstance(source, str):
+        path.write_bytes((CORPUS / source).read_bytes())
+        expected = expectation(CORPUS / source)
+    else:
+        expected = source(path)
+    started = time.monotonic()
+    done = run_process("solve", path, "-o", work / "out", "--workers", "1", cwd=work)
+    assert time.monotonic() - started < 60
+    assert done.returncode == expected.code, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert names_place_and_value(done.stderr, path, expected), done.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["scenario.toml"]
+
+
+# --- what the loader fixes are about -----------------------------------------------------------
+
+
+def test_places_count_the_broken_entries_before_them(cli, write_scenario):
+    """A reference problem in events[2] is reported at events[2] even when events[0] is broken."""
+    text = scenario(
+        venues=[venue("hall", "bucharest")],
+        people=[person("ana", "bucharest")],
+        events=[
+            event("first", ["hall"], kind="party"),
+            event("second", ["hall"]),
+            event("third", ["hal"], attendees=["anna"]),
+        ],
+    )
+    path = write_scenario(text)
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert f'{path}: events[2].venues[0] (id "third"): unknown venue "hal"' in result.output
+    assert f'{path}: events[2].attendees[0] (id "third"): unknown person "anna"' in result.output
+
+
+def test_a_toml_syntax_error_names_its_line_and_shows_it(cli, write_scenario):
+    path = write_scenario('[project]\nid = "x"\nname = "Unclosed\n')
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert f"{path}: line 3, column 17: is not valid TOML" in result.output
+    assert 'a text in quotes is not closed on this line; the line reads: name = "Unclosed' in result.output
+
+
+def test_a_syntax_error_line_with_control_characters_is_shown_escaped(cli, write_scenario):
+    path = write_scenario('[project]\nid = \x1b[2J"x" x\n')
+    result = cli("validate", path)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and r"\x1b[2J" in result.output
