@@ -200,8 +200,8 @@ def _agenda_order(item: AgendaItem):
 def add_timezones(calendar: icalendar.Calendar, first: dt.date, last: dt.date) -> None:
     """A ``VTIMEZONE`` for every ``TZID`` used, before the events, in TZID order.
 
-    icalendar's ``add_missing_timezones`` walks a set, whose order changes from run to run; this
-    inserts them sorted so the output is reproducible."""
+    Not icalendar's ``add_missing_timezones``: it walks a set, whose order changes from run to run,
+    and its generator writes daylight-saving onsets in the wrong offset (see ``vtimezone``)."""
     existing = len(calendar.timezones)
     for offset, tzid in enumerate(sorted(calendar.get_missing_tzids())):
         calendar.subcomponents.insert(existing + offset, _timezone(tzid, first.year, last.year))
