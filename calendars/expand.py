@@ -61,7 +61,10 @@ def near_window(first: dt.date, last: dt.date) -> Callable[[Component], bool]:
         end_prop = event.first("DTEND")
         end = coarse_day(end_prop.value) if end_prop else None
         if end is None:
-            end = start + dt.timedelta(days=_duration_days(event))
+            try:
+                end = start + dt.timedelta(days=_duration_days(event))
+            except OverflowError:
+                return True  # read it in full, and let the reading say what is wrong
         return start <= high and end >= low
 
     return keep
@@ -76,7 +79,7 @@ def _duration_days(event: Component) -> int:
     number = ""
     for char in text:
         if char.isdigit():
-            number += char
+            number = (number + char)[-6:]  # a million days is already out of any horizon
             continue
         if char == "W" and number:
             weeks = int(number)
@@ -85,13 +88,17 @@ def _duration_days(event: Component) -> int:
         elif char == "T":
             break
         number = ""
-    return weeks * 7 + days + 1
+    return min(weeks * 7 + days + 1, 100_000)  # beyond any horizon, without overflowing a date
 
 
 def busy_spans(ics: IcsFile, reader: ValueReader, low: dt.datetime, high: dt.datetime) -> Iterator[Span]:
     """The spans of every busy (opaque, not cancelled) event instance that overlaps [low, high)."""
     by_uid: dict[str, list[Component]] = {}
     for event in ics.events:
+        if event.first("DTSTART") is None:
+            # Allowed by RFC 5546 in scheduling messages; in an export it says nothing about time.
+            reader.notes.append(f"line {event.line}: VEVENT {event_name(event)} has no DTSTART and is ignored")
+            continue
         by_uid.setdefault(event.text("UID") or f"line-{event.line}", []).append(event)
     count = 0
     singles = [group[0] for group in by_uid.values() if len(group) == 1 and not _is_series(group[0])]
@@ -136,12 +143,9 @@ def summary_text(text: str) -> str:
 
 
 def start_end(reader: ValueReader, event: Component) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
-    """DTSTART and the end (DTEND, else DTSTART + DURATION, else the RFC 5545 default: one day for
-    a date, no time at all for a date-time)."""
-    start_prop = event.first("DTSTART")
-    if start_prop is None:
-        raise CalendarFileError(f"{reader.path}: line {event.line}: VEVENT {event_name(event)} has no DTSTART")
-    start = reader.moment(start_prop)
+    """DTSTART (which the event must have) and the end: DTEND, else DTSTART + DURATION, else the
+    RFC 5545 default: one day for a date, no time at all for a date-time."""
+    start = reader.moment(event.first("DTSTART"))
     end_prop, duration_prop = event.first("DTEND"), event.first("DURATION")
     if end_prop is not None:
         end = reader.moment(end_prop)
@@ -157,9 +161,12 @@ def start_end(reader: ValueReader, event: Component) -> tuple[dt.date | dt.datet
         start = midnight(start, reader.home) if not isinstance(start, dt.datetime) else start
         end = midnight(end, reader.home) if not isinstance(end, dt.datetime) else end
     if end < start:
-        raise CalendarFileError(
-            f"{reader.path}: line {event.line}: VEVENT {event_name(event)} ends ({end}) before it starts ({start})"
+        # Some tools write the two the wrong way round; recurring-ical-events swaps them, and so
+        # does this reading, so singles and series agree.
+        reader.notes.append(
+            f"line {event.line}: VEVENT {event_name(event)} ends ({end}) before it starts ({start}); read the other way round"
         )
+        start, end = end, start
     return start, end
 
 

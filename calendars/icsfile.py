@@ -46,6 +46,13 @@ EVENT_PROPERTIES = frozenset(
 )
 
 
+# Properties whose malformed lines make the file unusable: they say when, or whether, someone is busy.
+STRICT_PROPERTIES = frozenset(
+    {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "TRANSP", "STATUS"}
+    | {"TZID", "TZOFFSETFROM", "TZOFFSETTO"}
+)
+
+
 class CalendarFileError(ValueError):
     """An .ics file that cannot be used; the message names the file and what is wrong."""
 
@@ -206,7 +213,7 @@ def _read(path: Path, lines: Iterable[str], keep: Callable[[Component], bool]) -
                 zone_part = None
             continue
         if not stack:
-            raise fail(number, f"{_quote(line)} outside of a VCALENDAR")
+            continue  # text after the end of the calendar, as some tools append: not part of it
         depth = len(stack)
         if depth == 2 and event is not None:
             target, wanted = event, EVENT_PROPERTIES
@@ -235,16 +242,18 @@ def _read(path: Path, lines: Iterable[str], keep: Callable[[Component], bool]) -
 
 def _content_line(line: str, number: int, fail, wanted: frozenset[str] | None) -> Property | None:
     """Split ``NAME;P1=V1;P2="V:2":value``; quoted parameter values may hold ``:`` and ``;``.
-    Lines whose name is not ``wanted`` are only checked for their colon."""
+
+    A line that is not ``NAME...:value`` is refused if it names a property that says when
+    someone is busy, and skipped otherwise (exports carry such debris in vendor properties)."""
     match = _NAME.match(line)
     name = match.group().upper() if match else ""
     if wanted is not None and name not in wanted:
-        if ":" not in line:
-            raise fail(number, f"{_quote(line)} is not an iCalendar content line (NAME:value)")
         return None
     colon = line.find(":")
     if colon < 0 or not name:
-        raise fail(number, f"{_quote(line)} is not an iCalendar content line (NAME:value)")
+        if name in STRICT_PROPERTIES:
+            raise fail(number, f"{_quote(line)} is not an iCalendar content line (NAME:value)")
+        return None
     head = line[:colon]
     if '"' in head:
         head, colon = _quoted_head(line)

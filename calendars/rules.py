@@ -36,6 +36,7 @@ _RANGES = {
     "BYMONTH": (1, 12, False),
     "BYSETPOS": (1, 366, True),
 }
+_KNOWN_PARTS = {"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYDAY", "WKST", *_RANGES}
 _TIME_PARTS = {"BYHOUR": "HOURLY", "BYMINUTE": "MINUTELY", "BYSECOND": "SECONDLY"}
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February of a leap year
 
@@ -45,19 +46,37 @@ class RuleError(ValueError):
 
 
 def rule_parts(text: str) -> dict[str, str]:
+    """``FREQ=WEEKLY;BYDAY=MO, TU`` as {"FREQ": "WEEKLY", "BYDAY": "MO,TU"} (blanks dropped)."""
     parts = {}
-    for item in text.strip().split(";"):
+    for item in "".join(text.split()).split(";"):
         key, _, value = item.partition("=")
-        if key.strip():
-            parts[key.strip().upper()] = value.strip().upper()
+        if key:
+            parts[key.upper()] = value.upper()
     return parts
+
+
+def rule_text(parts: dict[str, str]) -> str:
+    """The rule as dateutil and icalendar read it, without what real exports add that they do
+    not accept: blanks, and a negative COUNT ("for ever", written by some tools; dropped as
+    recurring-ical-events does)."""
+    kept = {key: value for key, value in parts.items() if not (key == "COUNT" and value.startswith("-"))}
+    return ";".join(f"{key}={value}" for key, value in kept.items())
 
 
 def check_rule(parts: dict[str, str]) -> None:
     """Raise ``RuleError`` for a part whose value RFC 5545 does not allow."""
+    if "RSCALE" in parts:
+        raise RuleError(f"repeats in the {parts['RSCALE'].lower()} calendar (RSCALE); only Gregorian rules are read")
+    unknown = sorted(set(parts) - _KNOWN_PARTS)
+    if unknown:
+        raise RuleError(
+            f"{', '.join(unknown)} is not a part of a recurrence rule (known: {', '.join(sorted(_KNOWN_PARTS))})"
+        )
     freq = parts.get("FREQ")
     if freq not in FREQ_SECONDS:
         raise RuleError(f"FREQ should be one of {', '.join(FREQ_SECONDS)}")
+    if parts.get("COUNT", "").startswith("-"):
+        parts = {key: value for key, value in parts.items() if key != "COUNT"}
     for key in ("INTERVAL", "COUNT"):
         if key in parts and not (parts[key].isdigit() and int(parts[key]) >= 1):
             raise RuleError(f"{key} should be a whole number of at least 1")
@@ -92,7 +111,7 @@ def rule_steps(parts: dict[str, str], start: dt.date | dt.datetime, end: dt.date
         for key, finest in _TIME_PARTS.items()
         if key in parts and _ORDER.index(freq) > _ORDER.index(finest)
     )
-    if "COUNT" in parts and not any(key.startswith("BY") for key in parts):
+    if parts.get("COUNT", "").isdigit() and not any(key.startswith("BY") for key in parts):
         steps = min(steps, int(parts["COUNT"]))
     return steps * per_step
 

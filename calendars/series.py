@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from icalendar.prop import vDDDLists, vDDDTypes, vDuration, vRecur, vText
 from scheduler.calendars.expand import Span, event_name, is_free, start_end, summary_text
 from scheduler.calendars.icsfile import CalendarFileError, Component, IcsFile
-from scheduler.calendars.rules import RuleError, check_rule, never_occurs, rule_parts, rule_steps
+from scheduler.calendars.rules import RuleError, check_rule, never_occurs, rule_parts, rule_steps, rule_text
 from scheduler.calendars.values import ValueReader
 from scheduler.calendars.zones import iana_zone
 
@@ -122,9 +122,12 @@ def _component(reader: ValueReader, event: Component, publish_zone: dt.tzinfo | 
     rules = []
     for rule in event.all("RRULE"):
         parts = rule_parts(rule.value)
+        if not parts:
+            reader.notes.append(f"line {rule.line}: VEVENT {event_name(event)} has an empty RRULE, ignored")
+            continue
         try:
             check_rule(parts)
-            recur = vRecur.from_ical(rule.value.strip())
+            recur = vRecur.from_ical(rule_text(parts))
         except (RuleError, ValueError) as error:
             raise reader.fail(rule, f"is not a recurrence rule: {error}") from None
         reason = never_occurs(parts)

@@ -15,6 +15,7 @@ from scheduler.calendars.icsfile import CalendarFileError, Property
 from scheduler.calendars.zones import ZoneTable
 
 Moment = dt.date | dt.datetime
+MAX_DURATION = dt.timedelta(days=3660)
 
 _DURATION = re.compile(
     r"^(?P<sign>[+-])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -78,7 +79,12 @@ class ValueReader:
         if not match or not any(match.group(key) for key in ("weeks", "days", "hours", "minutes", "seconds")):
             raise self.fail(prop, "is not an iCalendar duration such as PT1H30M or P2D")
         parts = {key: int(match.group(key) or 0) for key in ("weeks", "days", "hours", "minutes", "seconds")}
-        value = dt.timedelta(**parts)
+        try:
+            value = dt.timedelta(**parts)
+        except OverflowError:
+            value = dt.timedelta.max
+        if value > MAX_DURATION:
+            raise self.fail(prop, "is longer than ten years; no busy time lasts that long")
         return -value if match.group("sign") == "-" else value
 
     def _one(self, prop: Property, text: str, zone: dt.tzinfo) -> Moment:

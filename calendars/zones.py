@@ -7,7 +7,8 @@ A TZID is looked up in this order:
 2. a VTIMEZONE in the file: its rules, expanded into a table of transitions. This is how
    Outlook's Windows names (``W. Europe Standard Time``) and its "Customized Time Zone" are read,
    exactly as the file defines them;
-3. a Windows zone name without a VTIMEZONE: the IANA zone that CLDR maps it to;
+3. a Windows zone name without a VTIMEZONE: the IANA zone that CLDR maps it to; a "globally
+   unique" name such as ``/mozilla.org/20070129_1/Europe/Berlin``: the IANA name at its end;
 4. otherwise the name is unknown and the caller decides (``busy`` reads such times in the
    person's home zone and says so).
 
@@ -74,7 +75,20 @@ class ZoneTable:
             return zone
         if tzid in self.timezones:
             return DefinedZone.from_component(self.path, tzid, self.timezones[tzid])
-        return windows_zone(tzid)
+        return windows_zone(tzid) or _vendor_prefixed_zone(tzid)
+
+
+def _vendor_prefixed_zone(tzid: str) -> dt.tzinfo | None:
+    """A "globally unique" TZID such as /mozilla.org/20070129_1/America/New_York (older
+    Thunderbird and libical): the IANA name at its end, as icalendar also guesses."""
+    if not tzid.startswith("/"):
+        return None
+    segments = tzid.strip("/").split("/")
+    for first in range(1, len(segments) - 1):
+        zone = iana_zone("/".join(segments[first:]))
+        if zone is not None:
+            return zone
+    return None
 
 
 class DefinedZone(dt.tzinfo):
@@ -143,7 +157,8 @@ def _part_transitions(path, tzid: str, part: Component) -> list[tuple[dt.datetim
     before = parse_offset(path, need("TZOFFSETFROM"))
     after = parse_offset(path, need("TZOFFSETTO"))
     start_prop = need("DTSTART")
-    start = _naive_datetime(start_prop.value.strip().rstrip("Z"))
+    text = start_prop.value.strip().rstrip("Zz")
+    start = _naive_datetime(text + "T000000" if len(text) == 8 else text)  # a date: its midnight
     if start is None:
         raise CalendarFileError(
             f"{path}: line {start_prop.line}: DTSTART {start_prop.value!r} of VTIMEZONE {tzid!r} is not a date-time"
@@ -151,7 +166,7 @@ def _part_transitions(path, tzid: str, part: Component) -> list[tuple[dt.datetim
     onsets = [start]
     for rule in part.all("RRULE"):
         try:
-            expanded = rrulestr(rule.value.strip(), dtstart=start, cache=False)
+            expanded = rrulestr(_local_until(rule.value, before), dtstart=start, cache=False)
             upcoming = takewhile(lambda moment: moment < _LIMIT, expanded.xafter(start, inc=False))
             found = list(islice(upcoming, MAX_TRANSITIONS_PER_RULE + 1))
         except (ValueError, TypeError) as error:
@@ -170,6 +185,20 @@ def _part_transitions(path, tzid: str, part: Component) -> list[tuple[dt.datetim
                 onsets.append(moment)
     # Onsets are wall-clock times in the offset in force before them.
     return [(onset - before, before, after) for onset in sorted(set(onsets))]
+
+
+def _local_until(rule: str, offset: dt.timedelta) -> str:
+    """RFC 5545 writes UNTIL in UTC while the onsets are local times: dateutil refuses that mix,
+    so UNTIL is turned into local time with the offset in force before the onsets."""
+    parts = []
+    for item in "".join(rule.split()).split(";"):
+        key, _, value = item.partition("=")
+        if key.upper() == "UNTIL" and value[-1:] in ("Z", "z"):
+            moment = _naive_datetime(value[:-1]) or _naive_datetime(value[:8] + "T000000")
+            if moment is not None:
+                value = (moment + offset).strftime("%Y%m%dT%H%M%S")
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
 
 
 def parse_offset(path, prop) -> dt.timedelta:

@@ -281,6 +281,16 @@ def test_windows_zone_name_without_vtimezone_uses_the_cldr_mapping(tmp_path):
     assert result.notes == ()
 
 
+def test_globally_unique_tzid_without_vtimezone_uses_the_iana_name_at_its_end(tmp_path):
+    zone = "/mozilla.org/20070129_1/Europe/Berlin"
+    entries = [
+        Entry("Call", T(2024, 7, 15, 20), T(2024, 7, 16, 0), tzid=zone),  # 21:00-01:00 in Chisinau
+        Entry("Exercise", T(2024, 7, 17, 19), T(2024, 7, 17, 23, 30), tzid=zone),  # 20:00-00:30
+    ]
+    result = busy_days_with_notes(tmp_path, outlook(entries), "Europe/Chisinau")
+    assert set(result.days) == {D(2024, 7, 17)} and result.notes == ()
+
+
 def busy_days_with_notes(tmp_path, content: bytes, home: str) -> BusyDays:
     path = tmp_path / "notes.ics"
     path.write_bytes(content)
@@ -365,10 +375,11 @@ GOOD = thunderbird([Entry("Meeting", T(2024, 7, 15, 9), T(2024, 7, 15, 14))])
         (GOOD.replace(b"END:VEVENT", b"END:VTODO"), "END:VTODO closes BEGIN:VEVENT of line"),
         (GOOD.replace(b"DTSTART;TZID=Europe/Berlin:20240715T090000", b"DTSTART:2024-07-15 09:00"), "is not a date"),
         (GOOD.replace(b"DTSTART;TZID=Europe/Berlin:20240715T090000", b"DTSTART:20241315T090000"), "not a moment"),
-        (GOOD.replace(b"DTSTART;TZID=Europe/Berlin:20240715T090000\r\n", b""), "has no DTSTART"),
+        (GOOD.replace(b"TRANSP:OPAQUE", b"RRULE:FREQ=WEEKLY;UNTL=20241231"), "UNTL is not a part of a recurrence rule"),
+        (GOOD.replace(b"TRANSP:OPAQUE", b"RRULE:RSCALE=CHINESE;FREQ=YEARLY"), "only Gregorian rules are read"),
         (
-            GOOD.replace(b"DTEND;TZID=Europe/Berlin:20240715T140000", b"DTEND;TZID=Europe/Berlin:20240714T140000"),
-            "ends",
+            GOOD.replace(b"DTEND;TZID=Europe/Berlin:20240715T140000", b"DURATION:P999999999999W"),
+            "is longer than ten years",
         ),
         (GOOD.replace(b"TRANSP:OPAQUE", b"RRULE:FREQ=SOMETIMES"), "FREQ should be one of"),
         (
@@ -379,7 +390,7 @@ GOOD = thunderbird([Entry("Meeting", T(2024, 7, 15, 9), T(2024, 7, 15, 14))])
             GOOD.replace(b"DTEND;TZID=Europe/Berlin:20240715T140000", b"DURATION:five hours"),
             "is not an iCalendar duration",
         ),
-        (GOOD.replace(b"TRANSP:OPAQUE", b"this line has no colon"), "is not an iCalendar content line"),
+        (GOOD.replace(b"TRANSP:OPAQUE", b"TRANSP OPAQUE"), "'TRANSP OPAQUE' is not an iCalendar content line"),
     ],
     ids=[
         "html",
@@ -389,8 +400,9 @@ GOOD = thunderbird([Entry("Meeting", T(2024, 7, 15, 9), T(2024, 7, 15, 14))])
         "unbalanced",
         "bad-date",
         "impossible-date",
-        "no-dtstart",
-        "ends-before-start",
+        "misspelt-rule-part",
+        "rscale",
+        "endless-duration",
         "bad-freq",
         "bad-byday",
         "bad-duration",
@@ -399,6 +411,27 @@ GOOD = thunderbird([Entry("Meeting", T(2024, 7, 15, 9), T(2024, 7, 15, 14))])
 )
 def test_unusable_files_are_refused_with_the_reason(tmp_path, content, expected):
     assert expected in refused(tmp_path, content)
+
+
+def test_debris_in_vendor_properties_and_after_the_end_is_tolerated(tmp_path):
+    # As Apple and calendar proxies write them: a broken X- line, a comment after END:VCALENDAR.
+    content = GOOD.replace(b"TRANSP:OPAQUE", b"X-APPLE-RADIUS=49.91307046514149\r\nTRANSP:OPAQUE")
+    content += b"X-COMMENT:Cached from 2024-02-20 14:28:21\r\n"
+    assert blocked(tmp_path, content, "Europe/Berlin") == {D(2024, 7, 15)}
+
+
+def test_what_real_exports_get_slightly_wrong_is_read_as_they_mean_it_with_notes(tmp_path):
+    entries = [
+        Entry("No start", T(2024, 7, 1, 9), extra=()),  # DTSTART removed below
+        Entry("Swapped", T(2024, 7, 2, 14), T(2024, 7, 2, 9)),  # ends before it starts: five hours
+        Entry("Spaces", T(2024, 7, 3, 9), T(2024, 7, 3, 14), rrule="FREQ=WEEKLY;COUNT=2;BYDAY=WE, TH"),
+        Entry("For ever", T(2024, 7, 8, 9), T(2024, 7, 8, 14), rrule="FREQ=WEEKLY;COUNT=-1;INTERVAL=52"),
+    ]
+    content = thunderbird(entries).replace(b"DTSTART;TZID=Europe/Berlin:20240701T090000\r\n", b"")
+    result = busy_days_with_notes(tmp_path, content, "Europe/Berlin")
+    assert set(result.days) == {D(2024, 7, 2), D(2024, 7, 3), D(2024, 7, 4), D(2024, 7, 8)}
+    assert any("'No start'" in note and "has no DTSTART and is ignored" in note for note in result.notes)
+    assert any("'Swapped'" in note and "read the other way round" in note for note in result.notes)
 
 
 def test_error_names_the_line(tmp_path):
