@@ -11,6 +11,8 @@ import time
 
 import pytest
 from calendar_exports import Entry, google, many_single_events, outlook, thunderbird
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scheduler.calendars import expand, icsfile
 from scheduler.calendars.busy import BusyDays, CalendarFileError, busy_days
 
@@ -528,3 +530,71 @@ def test_a_rule_that_never_occurs_is_skipped_with_a_note_and_quickly(tmp_path):
     assert time.perf_counter() - started < 2
     assert set(result.days) == {D(2024, 7, 15)}  # DTSTART is still an occurrence
     assert len(result.notes) == 1 and "can never occur" in result.notes[0]
+
+
+# -- the pieces: zones and the blocking rule ------------------------------------------------------
+
+
+def test_outlook_vtimezone_table_agrees_with_the_tz_database_hour_by_hour():
+    from zoneinfo import ZoneInfo
+
+    from calendar_exports import WINDOWS_ZONES
+    from scheduler.calendars.icsfile import Component, Property
+    from scheduler.calendars.zones import DefinedZone
+
+    for windows_name, (iana, lines) in WINDOWS_ZONES.items():
+        component = Component("VTIMEZONE", 1)
+        part = None
+        for number, line in enumerate(lines, start=2):
+            if line.startswith("BEGIN:"):
+                part = Component(line[6:], number)
+            elif line.startswith("END:"):
+                component.parts.append(part)
+            else:
+                name, _, value = line.partition(":")
+                part.properties.setdefault(name, []).append(Property(name, {}, value, number))
+        defined, reference = DefinedZone.from_component("x.ics", windows_name, component), ZoneInfo(iana)
+        moment = dt.datetime(2023, 1, 1, tzinfo=UTC)
+        while moment < dt.datetime(2025, 1, 1, tzinfo=UTC):
+            local = moment.astimezone(defined)
+            assert local.replace(tzinfo=None) == moment.astimezone(reference).replace(tzinfo=None), moment
+            assert local.astimezone(UTC) == moment  # round trip, folds included
+            wall = moment.astimezone(reference).replace(tzinfo=None)
+            for fold in (0, 1):
+                assert (
+                    wall.replace(tzinfo=defined, fold=fold).utcoffset()
+                    == wall.replace(tzinfo=reference, fold=fold).utcoffset()
+                ), (wall, fold)
+            moment += dt.timedelta(minutes=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=-300, max_value=1700), st.integers(min_value=0, max_value=600)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_blocking_rule_matches_counting_minutes(pieces):
+    """Timed spans given in minutes from midnight of 15 July 2024 (Berlin): a day is blocked
+    exactly when at least 240 of its minutes are covered by some span."""
+    from zoneinfo import ZoneInfo
+
+    from scheduler.calendars.busy import blocked_days
+    from scheduler.calendars.expand import Span
+
+    berlin = ZoneInfo("Europe/Berlin")
+    midnight = dt.datetime(2024, 7, 15, tzinfo=berlin)
+    spans = [
+        Span(midnight + dt.timedelta(minutes=start), midnight + dt.timedelta(minutes=start + length), f"s{n}")
+        for n, (start, length) in enumerate(pieces)
+    ]
+    covered: dict[dt.date, set[int]] = {}
+    for start, length in pieces:
+        for minute in range(start, start + length):
+            day = D(2024, 7, 15) + dt.timedelta(days=minute // 1440)
+            covered.setdefault(day, set()).add(minute)
+    expected = {day for day, minutes in covered.items() if len(minutes) >= 240}
+    first, last = D(2024, 7, 14), D(2024, 7, 17)
+    assert set(blocked_days(spans, berlin, first, last)) == {day for day in expected if first <= day <= last}
