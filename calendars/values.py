@@ -34,7 +34,7 @@ class ValueReader:
         self.notes: list[str] = []  # things read with a guess, for the coordinator
 
     def fail(self, prop: Property, message: str) -> CalendarFileError:
-        return CalendarFileError(f"{self.path}: line {prop.line}: {prop.name} {prop.value!r}: {message}")
+        return CalendarFileError(f"{self.path}: line {prop.line}: {prop.name} {prop.value.strip()!r} {message}")
 
     def zone(self, prop: Property) -> dt.tzinfo:
         tzid = prop.params.get("TZID")
@@ -87,19 +87,24 @@ class ValueReader:
             raise self.fail(prop, "is longer than ten years; no busy time lasts that long")
         return -value if match.group("sign") == "-" else value
 
+    @staticmethod
+    def _which(prop: Property, text: str) -> str:
+        """In a list of values, which one is wrong; nothing when the value is the whole line's."""
+        return "" if text == prop.value.strip() else f"{text!r} "
+
     def _one(self, prop: Property, text: str, zone: dt.tzinfo) -> Moment:
         value_type = prop.params.get("VALUE", "").upper()
         if len(text) == 8 and text.isdigit():
             try:
                 return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
             except ValueError:
-                raise self.fail(prop, f"{text!r} is not a day of the calendar") from None
+                raise self.fail(prop, self._which(prop, text) + "is not a day of the calendar") from None
         if value_type == "DATE":
-            raise self.fail(prop, f"{text!r} is not a date (YYYYMMDD)")
+            raise self.fail(prop, self._which(prop, text) + "is not a date (YYYYMMDD)")
         utc = text[-1:] in ("Z", "z")
         digits = text[:-1] if utc else text
         if len(digits) != 15 or digits[8] not in "Tt" or not (digits[:8].isdigit() and digits[9:].isdigit()):
-            raise self.fail(prop, f"{text!r} is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS)")
+            raise self.fail(prop, self._which(prop, text) + "is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS)")
         try:
             naive = dt.datetime(
                 int(digits[0:4]),
@@ -110,7 +115,7 @@ class ValueReader:
                 min(int(digits[13:15]), 59),  # a leap second is read as :59
             )
         except ValueError:
-            raise self.fail(prop, f"{text!r} is not a moment of the calendar") from None
+            raise self.fail(prop, self._which(prop, text) + "is not a moment of the calendar") from None
         return naive.replace(tzinfo=dt.UTC if utc else zone)
 
 

@@ -386,7 +386,7 @@ GOOD = thunderbird([Entry("Meeting", T(2024, 7, 15, 9), T(2024, 7, 15, 14))])
         (GOOD.replace(b"TRANSP:OPAQUE", b"RRULE:FREQ=SOMETIMES"), "FREQ should be one of"),
         (
             GOOD.replace(b"TRANSP:OPAQUE", b"RRULE:FREQ=WEEKLY;BYDAY=XX"),
-            "RRULE 'FREQ=WEEKLY;BYDAY=XX': is not a recurrence rule",
+            "RRULE 'FREQ=WEEKLY;BYDAY=XX' is not a recurrence rule",
         ),
         (
             GOOD.replace(b"DTEND;TZID=Europe/Berlin:20240715T140000", b"DURATION:five hours"),
