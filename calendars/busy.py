@@ -48,7 +48,8 @@ def busy_days(path: Path, zone: str, first: dt.date, last: dt.date) -> BusyDays:
         status = path.stat()
     except OSError as error:
         raise CalendarFileError(f"{path}: cannot be read: {error.strerror or error}") from None
-    return _busy_days(path.resolve(), zone, first, last, status.st_mtime_ns, status.st_size)
+    cached = _busy_days(path.resolve(), zone, first, last, status.st_mtime_ns, status.st_size)
+    return BusyDays(dict(cached.days), cached.notes)  # a copy: callers may change theirs
 
 
 @lru_cache(maxsize=64)
