@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +50,8 @@ def handles_errors(command):
                     err=True,
                 )
             sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+        except KeyboardInterrupt as error:
+            click.echo(f"interrupted: {error}" if str(error) else "interrupted", err=True)
             sys.exit(130)
         except click.exceptions.Exit:
             raise
@@ -203,6 +207,7 @@ def solve(
     from scheduler.loader import load
     from scheduler.money import format_money
     from scheduler.output import atomic_folder, write_text
+    from scheduler.solver.interrupt import Interrupt
     from scheduler.solver.solve import SolveOptions, default_workers, report_to_stderr
     from scheduler.solver.solve import solve as run_solver
 
@@ -216,15 +221,20 @@ def solve(
         workers=workers or default_workers(),
         seed=seed,
         progress=None if quiet else report_to_stderr,
+        interrupt=Interrupt(),
     )
     try:
-        plan = run_solver(instance, solve_options)
+        with _stop_search_on_ctrl_c(solve_options.interrupt):
+            plan = run_solver(instance, solve_options)
     except InfeasibleError:
         from scheduler.explain import explain as run_explain
 
         click.echo("infeasible: explaining why (scheduler explain)...", err=True)
         explanation = run_explain(scenario, instance=instance)
         raise InfeasibleError(explanation.render().splitlines()[1:]) from None
+    if solve_options.interrupt.requested:
+        proven = plan.status == "OPTIMAL"
+        click.echo(f"interrupted: {'the plan was already proven optimal' if proven else 'best plan so far'}", err=True)
     with atomic_folder(output) as folder:
         write_text(folder, "plan.json", plan_json.dumps(plan))
         written = _render(manager, chosen, plan, scenario, folder, templates, options)
@@ -344,6 +354,33 @@ def list_formats(app: App) -> None:
     plugin_width = max((len(f.plugin) for f in found.values()), default=6)
     for name, fmt in found.items():
         click.echo(f"{name:<{width}}  {fmt.plugin:<{plugin_width}}  {fmt.description}")
+
+
+@contextmanager
+def _stop_search_on_ctrl_c(interrupt) -> Iterator[None]:
+    """While the search runs, the first Ctrl-C stops it and keeps its best plan (see
+    ``scheduler.solver.interrupt``); a second one quits at once, writing nothing (exit 130)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def on_sigint(signum, frame) -> None:
+        if interrupt.requested:
+            raise KeyboardInterrupt
+        interrupt.request()
+        try:
+            click.echo(
+                "\ninterrupted: stopping the search; Ctrl-C again to quit without writing",
+                err=True,
+            )
+        except RuntimeError:  # the main thread was itself writing to stderr
+            pass
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _formats(names: tuple[str, ...]):

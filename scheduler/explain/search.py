@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from scheduler.explain.rules import EXPLAIN_RULES
 from scheduler.explain.words import Conflict, Words
 from scheduler.instance import Instance
+from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.model import Guards, PlanModel
 
 BUDGET_KINDS = ("budget_total", "budget_category", "budget_year")
@@ -130,7 +131,7 @@ class ConflictSearch:
         solver.parameters.linearization_level = 2
         solver.parameters.stop_after_first_solution = first_solution_only
         self.last_solver = solver
-        return solver.solve(self.pm.model)
+        return solve_stoppable(solver, self.pm.model)  # Ctrl-C stops it at once (see interrupt.py)
 
     def _minimise(self, core: set[tuple]) -> set[tuple]:
         """Deletion pass: drop each guard whose removal leaves the rest infeasible."""

@@ -4,7 +4,9 @@ Stages, in the spec's order: (1) the priority of the optional events scheduled, 
 changes to a previously published plan, minimised (only with ``--previous``); (3) the total cost
 in cents, minimised; (4) event days outside the preferred ranges, minimised. A stage proven optimal
 is fixed to its value with an equality; a stage stopped by the time limit is fixed to "no worse",
-and the plan is then reported FEASIBLE instead of OPTIMAL.
+and the plan is then reported FEASIBLE instead of OPTIMAL. A stop request (Ctrl-C, see
+``interrupt.py``) ends the current stage with its best solution and starts no further stage: the
+plan is FEASIBLE too, or ``SearchInterrupted`` is raised where there is no plan yet.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ortools.sat.python import cp_model
 from scheduler.errors import InfeasibleError, NoPlanError
 from scheduler.instance import Instance, Occurrence
 from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence
+from scheduler.solver.interrupt import Interrupt, SearchInterrupted, solve_stoppable
 from scheduler.solver.model import PlanModel
 from scheduler.solver.rules import add_rules
 
@@ -36,6 +39,7 @@ class SolveOptions:
     seed: int = 0
     progress: Callable[[str], None] | None = None  # receives one line per improvement
     skip_rules: tuple[str, ...] = ()  # for tests that show a rule binds
+    interrupt: Interrupt | None = None  # lets a signal handler stop the search (Ctrl-C)
 
 
 @dataclass
@@ -196,6 +200,11 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     deterministic_seconds = 0.0
     currency = instance.project.currency
     for group in fuse(objective_stages(pm)):
+        if options.interrupt is not None and options.interrupt.requested:
+            if solution is None:
+                raise SearchInterrupted("interrupted before any plan was found; nothing written")
+            proven = False
+            break
         remaining = None
         if options.time_limit is not None:
             remaining = options.time_limit - (time.monotonic() - started)
@@ -205,7 +214,8 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         objective = _weighted(group)
         pm.model.minimize(objective)
         solver = _solver(options, remaining)
-        status = solver.solve(pm.model, _Progress(group, started, currency, options.progress))
+        progress = _Progress(group, started, currency, options.progress)
+        status = solve_stoppable(solver, pm.model, progress, options.interrupt)
         deterministic_seconds += solver.deterministic_time
         if status == cp_model.INFEASIBLE:
             raise InfeasibleError(["no plan satisfies every rule together"])
@@ -213,6 +223,8 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {pm.model.validate()}")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if solution is None:
+                if options.interrupt is not None and options.interrupt.requested:
+                    raise SearchInterrupted("interrupted before any plan was found; nothing written")
                 raise NoPlanError("no plan was found within the time limit; give more time with --time-limit")
             proven = False
             break

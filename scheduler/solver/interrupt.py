@@ -1,0 +1,107 @@
+"""Stopping a search from outside (Ctrl-C) so that the best plan found so far is kept.
+
+CP-SAT's ``solve`` is one long C++ call. Python runs signal handlers only in the main thread and
+only between bytecodes, so a handler installed with ``signal.signal`` would run after the search
+has ended; and CP-SAT's own SIGINT catching (``catch_sigint_signal``, on by default) ends the
+current solve as if its time limit had passed, without telling Python, so the next stage would
+start as if nothing had happened. ``Interrupt.solve`` therefore turns CP-SAT's catching off, runs
+the solve in a worker thread and waits for it in the main thread, where the handler runs at once;
+the handler calls ``Interrupt.request``, which stops the running solver (``stop_search``): the solve
+returns with its best solution, and the lexicographic loop starts no further stage.
+
+A CP-SAT solve that does catch SIGINT resets it to the system default when it ends (the process
+would then die on Ctrl-C without cleaning up), whatever Python had installed; ``Interrupt.solve``
+re-installs Python's handler before each search for that reason; every solve of the project goes
+through ``solve_stoppable``.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from ortools.sat.python import cp_model
+
+# How often the waiting thread repeats a pending stop: ``stop_search`` is lost when it comes before
+# the solver has set up its search, so the request is repeated until the solve returns.
+_POLL_SECONDS = 0.1
+
+
+class SearchInterrupted(KeyboardInterrupt):
+    """The search was interrupted before it found any plan: there is nothing to write (exit 130).
+
+    A ``KeyboardInterrupt``, so that code catching ``Exception`` does not swallow a user's stop."""
+
+
+class Interrupt:
+    """A stop request shared by a signal handler and the search; one per solve."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._running: cp_model.CpSolver | None = None
+
+    def request(self) -> None:
+        """Ask the search to stop. Safe to call from a signal handler, and more than once."""
+        self.requested = True
+        solver = self._running
+        if solver is not None:
+            solver.stop_search()
+
+    def solve(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ):
+        """``solver.solve(model, callback)``, stoppable by ``request``; returns the CP-SAT status.
+
+        A stop requested before the call stops the search as soon as it has started."""
+        solver.parameters.catch_sigint_signal = False
+        _rearm_sigint()
+        outcome: dict[str, object] = {}
+
+        def search() -> None:
+            try:
+                outcome["status"] = solver.solve(model, callback)
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+                outcome["error"] = error
+
+        worker = threading.Thread(target=search, name="cp-sat-search", daemon=True)
+        self._running = solver
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(_POLL_SECONDS)
+                if self.requested:
+                    solver.stop_search()
+        except BaseException:
+            # A second Ctrl-C (the handler raised): stop the search before leaving it behind.
+            solver.stop_search()
+            worker.join(5)
+            raise
+        finally:
+            self._running = None
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["status"]
+
+
+def _rearm_sigint() -> None:
+    """Install Python's SIGINT handler again at the C level (see the module docstring)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    handler = signal.getsignal(signal.SIGINT)
+    if handler is not None:
+        signal.signal(signal.SIGINT, handler)
+
+
+def solve_stoppable(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+    interrupt: Interrupt | None = None,
+):
+    """``solver.solve(model, callback)`` where Ctrl-C acts at once: through ``interrupt`` when the
+    caller handles SIGINT with it; else under Python's own handler, whose ``KeyboardInterrupt``
+    stops the search and propagates (CP-SAT would have swallowed it)."""
+    return (interrupt or Interrupt()).solve(solver, model, callback)
