@@ -14,9 +14,18 @@ class Problem:
     ident: str | None = None  # the id of the table entry, where it has one
 
     def render(self, file: str) -> str:
-        where = self.place or "(file)"
-        ident = f' (id "{self.ident}")' if self.ident else ""
-        return f"{file}: {where}{ident}: {self.message}"
+        where = _printable(self.place) or "(file)"
+        ident = f' (id "{_printable(self.ident)}")' if self.ident else ""
+        return f"{file}: {where}{ident}: {_printable(self.message)}"
+
+
+def _printable(text: str | None) -> str:
+    """Control characters that came from the file (a key or an id holding an escape sequence)
+    shown escaped, as ``\\x1b``: an error message must not drive the coordinator's terminal."""
+    text = text or ""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class ScenarioError(Exception):

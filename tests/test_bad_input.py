@@ -89,6 +89,7 @@ def test_a_mistaken_scenario_is_refused_with_its_place_and_value(cli, tmp_path, 
     result, created = run_solve(cli, path, out)
     assert result.exit_code == expected.code, result.output
     assert "Traceback" not in result.output
+    assert all(line.isprintable() for line in result.output.splitlines()), "raw control characters in the output"
     assert names_place_and_value(result.output, path, expected), (
         f"expected a line naming {expected.place} with {expected.fragment!r}:\n{result.output}"
     )
