@@ -272,3 +272,70 @@ def test_a_syntax_error_line_with_control_characters_is_shown_escaped(cli, write
     result = cli("validate", path)
     assert result.exit_code == 2
     assert "\x1b" not in result.output and r"\x1b[2J" in result.output
+
+
+# --- valid but hostile text: escaped in every output, never a header, a tag or a path -----------
+
+HOSTILE_TITLE = '<script>alert("title")</script> & Co'
+HOSTILE_NAME = "Ana <b>O'Brien</b>"
+HOSTILE_VENUE = '<img src=x onerror="alert(1)">'
+HOSTILE_ADDRESS = "Str. </td></tr></table> 1"
+
+
+def test_hostile_text_is_escaped_in_every_output(cli, tmp_path):
+    """Text that is valid (one line, no control characters) but looks like markup or a header
+    reaches the outputs as text: no element, attribute or header is made of it, and nothing is
+    written outside the output folder."""
+    import email
+    import email.policy
+
+    import icalendar
+    from html_tree import parse
+
+    text = scenario(
+        project={"name": "Project <style>body{display:none}</style>"},
+        venues=[venue("hall", "bucharest", name=HOSTILE_VENUE, address=HOSTILE_ADDRESS)],
+        people=[person("ana", "chisinau", name=HOSTILE_NAME, organisation='Police "A&B" <i>')],
+        events=[event("ws", ["hall"], title=HOSTILE_TITLE, attendees=["ana"], window="2024-03-04/2024-03-08")],
+    )
+    path = tmp_path / "hostile.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("solve", path, "-o", out, "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.toml", "out"]
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in written)
+
+    pages = [out / "report.html", *sorted((out / "agendas").glob("*.html"))]
+    assert len(pages) >= 2
+    for page in pages:
+        root = parse(page.read_text(encoding="utf-8"))
+        for script in root.find_all("script"):
+            assert "alert" not in script.text(), page.name
+        assert not [e for e in root.iter() if any(name.startswith("on") for name in e.attrs)], page.name
+        assert not [e for e in root.iter("img") if e.attrs.get("src") == "x"], page.name
+        assert not [e for e in root.iter("b") if "O'Brien" in e.text()], page.name
+        assert HOSTILE_TITLE in root.text() or page.name == "report.html" and "left out" in root.text()
+    agenda = parse((out / "agendas" / "ws-1.html").read_text(encoding="utf-8"))
+    assert HOSTILE_TITLE in agenda.text() and HOSTILE_NAME in agenda.text() and HOSTILE_VENUE in agenda.text()
+
+    markdown = (out / "agendas" / "ws-1.md").read_text(encoding="utf-8")
+    # CommonMark passes an unescaped "<tag" through as raw HTML; a backslash makes it text.
+    assert not re.search(r"(?<!\\)<(script|img|b|style|/?td)\b", markdown), markdown
+    assert r"\<script\>" in markdown
+
+    (mail_path,) = (out / "invitations" / "ws-1").glob("*.eml")
+    message = email.message_from_bytes(mail_path.read_bytes(), policy=email.policy.default)
+    assert str(message["Subject"]).count(HOSTILE_TITLE) == 1
+    (to,) = message["To"].addresses
+    assert (to.display_name, to.addr_spec) == (HOSTILE_NAME, "ana@example.org")
+    assert not [k for k in message.keys() if k.lower() in ("bcc", "cc", "reply-to")]
+    html_part = message.get_body(preferencelist=("html",))
+    root = parse(html_part.get_content())
+    assert HOSTILE_TITLE in root.text()
+    assert not [s for s in root.find_all("script") if "alert" in s.text()]
+
+    calendar = icalendar.Calendar.from_ical((out / "calendar" / "events" / "ws-1.ics").read_bytes())
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == HOSTILE_TITLE

@@ -348,3 +348,33 @@ def test_tiny_files_are_refused(tmp_path, seed_text):
     path.write_text(seed_text, encoding="utf-8")
     with pytest.raises(ScenarioError):
         load(path)
+
+
+# --- 3. ids become file names: exactly the spec's pattern ----------------------------------------
+
+SPEC_ID = r"[a-z0-9][a-z0-9_-]{0,62}"  # SPEC.md, "The scenario file"
+
+
+@FAST
+@given(
+    value=st.one_of(
+        st.from_regex(SPEC_ID, fullmatch=True),
+        st.text(max_size=70),
+        st.text(alphabet="abc-_/.\\:0Z \n\x00é", max_size=70),
+    )
+)
+def test_an_id_is_accepted_exactly_when_it_matches_the_spec(value):
+    """What becomes a file name (``calendar/people/<person>.ics``) can hold no separator, dot,
+    space, capital or control character, and cannot be empty or longer than 63 characters."""
+    import re
+
+    from scheduler.fields import FieldError, ident
+
+    allowed = all(ch in "abcdefghijklmnopqrstuvwxyz0123456789_-" for ch in value) and bool(
+        re.fullmatch(SPEC_ID, value, flags=re.ASCII)
+    )
+    try:
+        accepted = ident(value) == value
+    except FieldError:
+        accepted = False
+    assert accepted == allowed, repr(value)
