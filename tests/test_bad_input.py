@@ -231,7 +231,7 @@ def test_a_real_process_exits_with_the_code_and_writes_nothing(tmp_path, source)
         expected = source(path)
     started = time.monotonic()
     done = run_process("solve", path, "-o", work / "out", "--workers", "1", cwd=work)
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 15  # refused within seconds, the 100 MB file and the huge series too
     assert done.returncode == expected.code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert names_place_and_value(done.stderr, path, expected), done.stderr
