@@ -206,12 +206,14 @@ def solve(
     from scheduler.instance import Instance
     from scheduler.loader import load
     from scheduler.money import format_money
-    from scheduler.output import atomic_folder, write_text
+    from scheduler.output import atomic_folder, check_target, write_text
     from scheduler.solver.interrupt import Interrupt
     from scheduler.solver.solve import SolveOptions, default_workers, report_to_stderr
     from scheduler.solver.solve import solve as run_solver
 
     started = time.monotonic()
+    inputs = [file] + ([templates] if templates else [])
+    check_target(output, keep=inputs)  # before the solve, so that a long solve is not wasted
     scenario = load(file)
     manager, chosen = _formats(formats)
     options = _parse_options(render_options)
@@ -235,7 +237,7 @@ def solve(
     if solve_options.interrupt.requested:
         proven = plan.status == "OPTIMAL"
         click.echo(f"interrupted: {'the plan was already proven optimal' if proven else 'best plan so far'}", err=True)
-    with atomic_folder(output) as folder:
+    with atomic_folder(output, keep=inputs) as folder:
         write_text(folder, "plan.json", plan_json.dumps(plan))
         written = _render(manager, chosen, plan, scenario, folder, templates, options)
     currency = scenario.project.currency
@@ -331,12 +333,14 @@ def render(
     from scheduler.loader import load
     from scheduler.output import atomic_folder
 
+    # The plan may come from the output folder itself: it is copied before the folder is replaced.
+    inputs = [scenario_file] + ([templates] if templates else [])
     scenario = load(scenario_file)
     plan = plan_json.load(plan_file)
     _check_plan_matches(plan, scenario, plan_file)
     manager, chosen = _formats(formats)
     options = _parse_options(render_options)
-    with atomic_folder(output) as folder:
+    with atomic_folder(output, keep=inputs) as folder:
         shutil.copyfile(plan_file, folder / "plan.json")
         written = _render(manager, chosen, plan, scenario, folder, templates, options)
     click.echo(f"wrote {len(written)} files of {len(chosen)} formats into {output}")

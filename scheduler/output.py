@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,12 +43,37 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-@contextmanager
-def atomic_folder(target: str | Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces ``target`` whole."""
+def check_target(target: str | Path, keep: Iterable[str | Path] = ()) -> None:
+    """Refuse an output folder whose replacement would lose something: a file, a folder that holds
+    files but no ``plan.json`` (so it is not an earlier output: ``-o .`` or ``-o ~`` by mistake),
+    the current folder or one above it, or a folder holding an input (``keep``: the scenario,
+    ``--previous``, ``--templates``). Called before the solve too, so a long solve is not wasted."""
     target = Path(target).absolute()
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target}: exists and is not a folder")
+    resolved = target.resolve()
+    if Path.cwd().resolve().is_relative_to(resolved):
+        raise UsageError(
+            f"{target}: is the current folder or holds it, and the output folder is replaced whole; "
+            f"write into a folder of its own, e.g. -o {target / 'out'}"
+        )
+    for path in keep:
+        if Path(path).resolve().is_relative_to(resolved):
+            raise UsageError(
+                f"{target}: holds {path}, and the output folder is replaced whole; write into a folder of its own"
+            )
+    if target.is_dir() and not (target / "plan.json").is_file() and any(target.iterdir()):
+        raise UsageError(
+            f"{target}: holds files but no plan.json, so it is not an earlier output, and the output folder "
+            "is replaced whole; choose a new or empty folder"
+        )
+
+
+@contextmanager
+def atomic_folder(target: str | Path, keep: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """Yield a fresh temporary folder; on success it replaces ``target`` whole (see ``check_target``)."""
+    target = Path(target).absolute()
+    check_target(target, keep)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

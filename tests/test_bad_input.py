@@ -339,3 +339,68 @@ def test_hostile_text_is_escaped_in_every_output(cli, tmp_path):
     calendar = icalendar.Calendar.from_ical((out / "calendar" / "events" / "ws-1.ics").read_bytes())
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["SUMMARY"]) == HOSTILE_TITLE
+
+
+# --- mistaken output folders: the folder is replaced whole, so nothing else may be in it -----------
+
+GOOD = scenario(venues=[venue("hall", "bucharest")], events=[event("ws", ["hall"], window="2024-03-04/2024-03-08")])
+
+
+@pytest.fixture
+def project_folder(tmp_path, monkeypatch) -> Path:
+    """A coordinator's folder: the scenario, a note, and the shell inside it."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "plan.toml").write_text(GOOD, encoding="utf-8")
+    (folder / "notes.txt").write_text("minutes of the steering committee\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("output", "fragment"),
+    [
+        (".", "is the current folder or holds it"),
+        ("..", "is the current folder or holds it"),
+        ("{home}", "holds files but no plan.json, so it is not an earlier output"),
+        ("{project}", "is the current folder or holds it"),
+    ],
+)
+def test_an_output_folder_that_is_not_an_output_is_refused_before_solving(
+    cli, tmp_path, project_folder, no_output_plugins, output, fragment
+):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.odt").write_bytes(b"years of work")
+    before = {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    target = output.format(home=home, project=project_folder)
+    result = cli("solve", "plan.toml", "-o", target, "--workers", "1")
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and "replaced whole" in result.output
+    assert " best " not in result.output  # refused before the search, not after it
+    after = {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_an_output_folder_holding_the_scenario_is_refused(cli, tmp_path, no_output_plugins):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "plan.json").write_text("{}", encoding="utf-8")  # looks like an earlier output
+    (folder / "plan.toml").write_text(GOOD, encoding="utf-8")
+    result = cli("solve", folder / "plan.toml", "-o", folder, "--workers", "1")
+    assert result.exit_code == 2
+    assert f"holds {folder / 'plan.toml'}" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["plan.json", "plan.toml"]
+
+
+def test_an_empty_folder_or_an_earlier_output_is_replaced(cli, tmp_path, project_folder, no_output_plugins):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("solve", "plan.toml", "-o", empty, "--workers", "1", "-q").exit_code == 0
+    (empty / "stale.txt").write_text("from an older run", encoding="utf-8")
+    assert cli("solve", "plan.toml", "-o", empty, "--workers", "1", "-q").exit_code == 0
+    assert sorted(p.name for p in empty.iterdir()) == ["plan.json"]
+    # Rendering the plan of an output folder into that same folder: read before it is replaced.
+    result = cli("render", empty / "plan.json", "--scenario", "plan.toml", "-o", empty)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in empty.iterdir()) == ["plan.json"]
