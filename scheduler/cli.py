@@ -141,7 +141,7 @@ def validate(app: App, file: Path) -> None:
     type=click.Path(path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Output folder (replaced whole, atomically).",
+    help="Output folder, replaced whole and atomically: a new or empty folder, or an earlier output.",
 )
 @click.option(
     "--time-limit",
@@ -293,7 +293,7 @@ def explain(app: App, file: Path, time_limit: float) -> None:
     type=click.Path(path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Output folder (replaced whole, atomically).",
+    help="Output folder, replaced whole and atomically: a new or empty folder, or an earlier output.",
 )
 @click.option(
     "--format",
