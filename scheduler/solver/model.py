@@ -49,9 +49,11 @@ class PlanModel:
         self.attends: dict[str, dict[str, cp_model.IntVar]] = {}
         self._attend_at: dict[tuple[str, str, str], cp_model.IntVar] = {}
         self._or_cache: dict[tuple, cp_model.IntVar] = {}
+        self._cost_cache: dict[tuple, Counter] = {}
         self.occurrence_cost: dict[str, cp_model.LinearExpr] = {}
         self.occurrence_cost_bound: dict[str, int] = {}  # the sum of every term: no plan costs more
         self.category_cost: dict[str, cp_model.LinearExpr] = {}
+        self.seat_cost: dict[tuple[str, int], list] = {}  # (occurrence, seat group) -> cost terms in cents
         self.year_cost: dict[int, cp_model.LinearExpr] = {}  # filled by the budget rule where years are capped
         self._create_variables()
         self._create_cost_expressions()
@@ -127,40 +129,94 @@ class PlanModel:
     def people_of(self, o: Occurrence) -> tuple[str, ...]:
         return (*o.fixed, *o.seat_candidates)
 
+    def at_city(self, o: Occurrence, location: str) -> cp_model.IntVar:
+        """The literal "o is held at a venue in ``location``" (the sum of those venue literals)."""
+        venues = [v for v in o.event.venues if self.instance.scenario.venues[v].location == location]
+        return self.any_of([self.at[o.id][v] for v in venues], f"in_{o.id}_{location}")
+
+    def both(self, a: cp_model.IntVar, b: cp_model.IntVar, name: str) -> cp_model.IntVar:
+        """A literal equal to ``a and b``."""
+        key = ("and", a.index, b.index)
+        if key not in self._or_cache:
+            var = self.model.new_bool_var(name)
+            self.model.add_bool_and([a, b]).only_enforce_if(var)
+            self.model.add_bool_or([~a, ~b, var])
+            self._or_cache[key] = var
+        return self._or_cache[key]
+
     # -- money ------------------------------------------------------------------------------------
 
+    def attendee_cost(self, o: Occurrence, person: str, venue: str) -> Counter:
+        """What one seat holder costs at ``venue`` (cached: it depends only on the person's home and
+        funding, the venue and the event's nights)."""
+        p = self.instance.scenario.people[person]
+        key = (p.home, p.funded, o.event.id, venue)
+        if key not in self._cost_cache:
+            self._cost_cache[key] = self.instance.costs.attendee(p, o.event, venue)
+        return self._cost_cache[key]
+
     def _create_cost_expressions(self) -> None:
-        """Linear expressions in cents: per occurrence, and per category over the whole plan."""
-        inst = self.instance
+        """Linear expressions in cents: per occurrence, and per category over the whole plan.
+
+        Seat holders who cost the same at every venue of the occurrence (same home, same funding)
+        form one cost class per seat group. Where the event has several venues, the number of a
+        class's picks held at venue ``v`` is an integer ``n[g, k, v]`` (at most the seats, zero
+        unless the occurrence is at ``v``, summing to the class's picks), and the class costs
+        ``Σ_v cost_k(v) · n[g, k, v]``. This is exact, needs a handful of variables per group
+        instead of one literal per candidate and venue, and its LP relaxation is at least as tight
+        (the count is bounded by the seats, not by the class size)."""
+        m, inst = self.model, self.instance
         categories = inst.costs.categories()
         per_category: dict[str, list] = {c: [] for c in categories}
         for o in inst.occurrences:
             terms, bound = [], 0
-            for v in o.event.venues:
+            venues = o.event.venues
+            for v in venues:
                 fixed = self.fixed_cost(o, v)
                 for category, amount in sorted(fixed.items()):
                     if amount:
                         per_category[category].append(amount * self.at[o.id][v])
                         terms.append(amount * self.at[o.id][v])
                         bound += amount
-                for p in o.seat_candidates:
-                    cost = inst.costs.attendee(inst.scenario.people[p], o.event, v)
-                    for category, amount in sorted(cost.items()):
-                        if amount:
-                            lit = self.attend_at(o, p, v)
-                            per_category[category].append(amount * lit)
-                            terms.append(amount * lit)
-                            bound += amount
+            for g, group in enumerate(o.seat_groups):
+                group_terms: list = []
+                classes: dict[tuple, list[str]] = defaultdict(list)
+                for p in group.candidates:
+                    key = tuple(tuple(sorted(self.attendee_cost(o, p, v).items())) for v in venues)
+                    classes[key].append(p)
+                for k, (key, members) in enumerate(sorted(classes.items())):
+                    if not any(amount for cost in key for _c, amount in cost):
+                        continue
+                    picked = sum(self.pick[o.id][(g, p)] for p in members)
+                    seats = min(group.need, len(members))
+                    bound += seats * max(sum(a for _c, a in cost) for cost in key)
+                    if len(set(key)) == 1:
+                        counted = [(key[0], picked)]
+                    else:
+                        counted = []
+                        shares = []
+                        for v, cost in zip(venues, key, strict=True):
+                            share = m.new_int_var(0, seats, f"held_{o.id}_{g}_{k}_{v}")
+                            m.add(share <= seats * self.at[o.id][v])
+                            shares.append(share)
+                            counted.append((cost, share))
+                        m.add(sum(shares) == picked)
+                    for cost, count in counted:
+                        for category, amount in cost:
+                            if amount:
+                                per_category[category].append(amount * count)
+                                terms.append(amount * count)
+                                group_terms.append(amount * count)
+                self.seat_cost[(o.id, g)] = group_terms
             self.occurrence_cost[o.id] = sum(terms) if terms else 0
             self.occurrence_cost_bound[o.id] = bound
         self.category_cost = {c: (sum(t) if t else 0) for c, t in per_category.items()}
 
     def fixed_cost(self, o: Occurrence, venue: str) -> Counter:
         """What an occurrence held at ``venue`` costs before any seat is filled."""
-        inst = self.instance
-        cost = inst.costs.occurrence_fixed(o.event, venue)
+        cost = self.instance.costs.occurrence_fixed(o.event, venue)
         for p in o.fixed:
-            cost.update(inst.costs.attendee(inst.scenario.people[p], o.event, venue))
+            cost.update(self.attendee_cost(o, p, venue))
         return cost
 
     @property

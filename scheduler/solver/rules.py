@@ -8,7 +8,6 @@ ones explanations and tests use.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 
 import pendulum
@@ -48,40 +47,110 @@ def add_event_days(pm: PlanModel) -> None:
 def add_attendance_days(pm: PlanModel) -> None:
     """Hard constraint: no away day of an attendee is unavailable, busy in their calendar (or a
     public holiday at home, with ``avoid_attendee_holidays``), and nobody is away for two
-    occurrences on the same day."""
+    occurrences on the same day.
+
+    Each attendance is an optional interval of away days (two where the person lives in a city
+    the occurrence may be held in: away without the travel days when it is held there). A
+    person's blocked days are fixed intervals, one per run of consecutive days, in the same
+    no-overlap: exact, and a few intervals per person instead of a domain constraint per
+    occurrence, person and venue. Intervals whose reach (every day they could cover) meets no
+    other interval of the person's are left out, and the no-overlap is split into groups whose
+    reaches chain together: the same rule, with a smaller model."""
     m, inst = pm.model, pm.instance
-    domains: dict[tuple[int, ...], cp_model.Domain] = {}
-    intervals: dict[str, list] = defaultdict(list)
+    people = inst.scenario.people
+    venues_at = inst.scenario.venues
+    # person -> [(first reachable day, last reachable day, occurrence, lo, hi, part)]
+    items: dict[str, list[tuple]] = defaultdict(list)
     for o in inst.occurrences:
         first, last = inst.window_starts(o)
+        if last < first:
+            continue
+        event = o.event
+        locations = {venues_at[v].location for v in event.venues}
+        local = (0, o.duration - 1)
+        travel = (-event.travel_days_before, o.duration - 1 + event.travel_days_after)
         for p in pm.people_of(o):
-            groups: dict[tuple[int, int], list[str]] = defaultdict(list)
-            for v in o.event.venues:
-                groups[inst.away_offsets(o, p, v)].append(v)
-                if not inst.person_blocked[p].reasons or last < first:
-                    continue
-                allowed = inst.attendance_starts(o, p, v)
-                inside = bisect.bisect_right(allowed, last) - bisect.bisect_left(allowed, first)
-                if inside == last - first + 1:
-                    continue  # nothing blocks this person inside the window
-                guard = pm.guard("attendance_days", p)
-                lit = pm.attend_at(o, p, v)
-                if not allowed:
-                    m.add(lit == 0).only_enforce_if(guard)
-                    continue
-                domain = domains.get(allowed) or domains.setdefault(allowed, cp_model.Domain.from_values(allowed))
-                m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(lit, *guard)
-            for (lo, hi), venues in sorted(groups.items()):
-                presence = pm.any_of([pm.attend_at(o, p, v) for v in venues], f"away_{o.id}_{p}_{lo}")
-                if len(groups) == 1:
-                    presence = pm.attends_literal(o, p)
-                interval = m.new_optional_fixed_size_interval_var(
-                    pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{p}_{lo}"
-                )
-                intervals[p].append(interval)
-    for p in sorted(intervals):
-        if len(intervals[p]) > 1:
-            m.add_no_overlap(intervals[p])
+            home = people[p].home
+            if home not in locations:
+                parts = [(travel, "all")]
+            elif len(locations) == 1:
+                parts = [(local, "all")]
+            else:
+                parts = [(local, "local"), (travel, "travel")]
+            for (lo, hi), part in parts:
+                items[p].append((first + lo, last + hi, o, lo, hi, part))
+    for p in sorted(items):
+        spans = items[p]
+        low, high = min(a for a, *_ in spans), max(b for _, b, *_ in spans)
+        blocked = [d for d in inst.person_blocked[p].reasons if low <= d <= high]
+        fixed = [(a, b, None, 0, b - a, "blocked") for a, b in _runs(sorted(blocked))]
+        for group in _chains(sorted(spans + fixed, key=lambda item: (item[0], item[1]))):
+            if len(group) < 2 or all(item[2] is None for item in group):
+                continue
+            if len(group) == 2 and group[0][2] is group[1][2]:
+                continue  # the local and the travelling attendance of one occurrence: never both
+            intervals = [_away_interval(pm, p, item) for item in group]
+            m.add_no_overlap(intervals)
+
+
+def _chains(items: list[tuple]) -> list[list[tuple]]:
+    """Items sorted by first day, grouped so that each group's reaches chain into one run."""
+    groups: list[list[tuple]] = []
+    end = None
+    for item in items:
+        if end is None or item[0] > end:
+            groups.append([])
+            end = item[1]
+        groups[-1].append(item)
+        end = max(end, item[1])
+    return groups
+
+
+def _away_interval(pm: PlanModel, person: str, item: tuple):
+    """The interval of one item of ``add_attendance_days``: a blocked run, or an attendance."""
+    m = pm.model
+    first, _last, o, lo, hi, part = item
+    if o is None:
+        guard = pm.guard("attendance_days", person)
+        if guard:
+            return m.new_optional_fixed_size_interval_var(first, hi + 1, guard[0], f"blocked_{person}_{first}")
+        return m.new_fixed_size_interval_var(first, hi + 1, f"blocked_{person}_{first}")
+    if part == "all":
+        presence = pm.attends_literal(o, person)
+    else:
+        local, travelling = _local_or_travelling(pm, o, person)
+        presence = local if part == "local" else travelling
+    return m.new_optional_fixed_size_interval_var(
+        pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{person}_{lo}"
+    )
+
+
+def _local_or_travelling(pm: PlanModel, o, person: str):
+    """Two literals: the person attends and the occurrence is held in their home city, or
+    elsewhere (exactly one of them when they attend, none otherwise)."""
+    key = ("local", o.id, person)
+    if key not in pm._or_cache:
+        m = pm.model
+        attends = pm.attends_literal(o, person)
+        here = pm.at_city(o, pm.instance.scenario.people[person].home)
+        local = m.new_bool_var(f"local_{o.id}_{person}")
+        travelling = m.new_bool_var(f"travel_{o.id}_{person}")
+        m.add(local + travelling == attends)
+        m.add_implication(local, here)
+        m.add_implication(travelling, ~here)
+        pm._or_cache[key] = (local, travelling)
+    return pm._or_cache[key]
+
+
+def _runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted days as runs of consecutive days, (first, last) each."""
+    out: list[list[int]] = []
+    for d in days:
+        if out and d == out[-1][1] + 1:
+            out[-1][1] = d
+        else:
+            out.append([d, d])
+    return [(a, b) for a, b in out]
 
 
 def add_attendees(pm: PlanModel) -> None:
@@ -96,6 +165,25 @@ def add_attendees(pm: PlanModel) -> None:
             if guard:  # switched off, the seat still cannot be filled when not scheduled
                 for lit in picks:
                     m.add_implication(lit, pm.scheduled[o.id])
+            else:
+                _add_seat_cost_floor(pm, o, g)
+
+
+def _add_seat_cost_floor(pm: PlanModel, o, g: int) -> None:
+    """Redundant cut: held at ``v``, a filled seat group costs at least its ``need`` cheapest
+    candidates there. Without it the LP relaxation splits an occurrence between venues and fills
+    each share with the people cheapest at that venue, a bound far below any plan; with it the
+    cost bound at the root is the sum of each occurrence's cheapest way to be held."""
+    terms = pm.seat_cost.get((o.id, g))
+    if not terms:
+        return
+    group = o.seat_groups[g]
+    floors = []
+    for v in o.event.venues:
+        costs = sorted(sum(pm.attendee_cost(o, p, v).values()) for p in group.candidates)
+        floors.append(sum(costs[: group.need]))
+    if any(floors):
+        pm.model.add(sum(terms) >= sum(f * pm.at[o.id][v] for f, v in zip(floors, o.event.venues, strict=True)))
 
 
 def add_venue(pm: PlanModel) -> None:

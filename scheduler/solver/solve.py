@@ -39,6 +39,7 @@ class SolveOptions:
     seed: int = 0
     progress: Callable[[str], None] | None = None  # receives one line per improvement
     skip_rules: tuple[str, ...] = ()  # for tests that show a rule binds
+    stats: dict | None = None  # filled with the model's size and each stage's values and bounds (benchmarks)
     interrupt: Interrupt | None = None  # lets a signal handler stop the search (Ctrl-C)
 
 
@@ -195,11 +196,17 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     started = time.monotonic()
     pm = PlanModel(instance)
     add_rules(pm, skip=options.skip_rules)
+    groups = fuse(objective_stages(pm))
+    if options.stats is not None:
+        options.stats.update(variables=len(pm.model.proto.variables), constraints=len(pm.model.proto.constraints))
+        options.stats["model_seconds"] = round(time.monotonic() - started, 3)
+    if not options.skip_rules:
+        _hint_first_fit(pm, options.interrupt)
     solution: dict[str, int] | None = None
     proven = True
     deterministic_seconds = 0.0
     currency = instance.project.currency
-    for group in fuse(objective_stages(pm)):
+    for group in groups:
         if options.interrupt is not None and options.interrupt.requested:
             if solution is None:
                 raise SearchInterrupted("interrupted before any plan was found; nothing written")
@@ -229,6 +236,8 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
             proven = False
             break
         solution = _snapshot(pm, solver)
+        if options.stats is not None:
+            options.stats.setdefault("stages", []).append(_stage_stats(group, solver, status, started))
         if status == cp_model.OPTIMAL:
             for stage in group:
                 pm.model.add(stage.expr == solver.value(stage.expr))
@@ -239,6 +248,51 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         for name, var in _variables(pm):
             pm.model.add_hint(var, solution[name])
     return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
+
+
+def _stage_stats(group: list[Stage], solver: cp_model.CpSolver, status, started: float) -> dict:
+    """What a benchmark wants to know of one solve: each objective's value and bound, the time."""
+    bounds = _decompose(group, solver.best_objective_bound)
+    return {
+        "status": solver.status_name(status),
+        "seconds": round(time.monotonic() - started, 3),
+        "values": {stage.name: solver.value(stage.expr) for stage in group},
+        "bounds": {stage.name: bound for stage, bound in zip(group, bounds, strict=True)},
+    }
+
+
+def _hint_first_fit(pm: PlanModel, interrupt=None) -> None:
+    """Give CP-SAT the plan that first fit finds (earliest feasible day, cheapest venue and people)
+    as a hint: on large scenarios it is a first plan within seconds, which the search then improves."""
+    from scheduler.solver.firstfit import FirstFit, Policy
+
+    fit = FirstFit(pm.instance, Policy(venue="total", people="cheapest", day="cheapest"))
+    fit.run()
+    placed = fit.improve(passes=1)
+    for o in pm.instance.occurrences:
+        placement = placed.get(o.id)
+        pm.model.add_hint(pm.scheduled[o.id], placement is not None)
+        pm.model.add_hint(pm.start[o.id], placement.start if placement else 0)
+        for v, var in pm.at[o.id].items():
+            pm.model.add_hint(var, placement is not None and placement.venue == v)
+        picks = set(placement.picks) if placement else set()
+        for key, var in pm.pick[o.id].items():
+            pm.model.add_hint(var, key in picks)
+    # CP-SAT takes a hint of every variable that satisfies the model as its first plan at once; a
+    # partial one it may fail to complete on a large model. Propagation with the decisions fixed
+    # gives the values of the auxiliary variables.
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60.0
+    status = solve_stoppable(solver, pm.model, None, interrupt)
+    pm.model.clear_hints()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    for index in range(len(pm.model.proto.variables)):
+        var = pm.model.get_int_var_from_proto_index(index)
+        pm.model.add_hint(var, solver.value(var))
 
 
 def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolver:
@@ -252,6 +306,12 @@ def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolve
     # The full-problem worker keeps that LP (the default portfolio's first worker would not);
     # further workers run the large-neighbourhood searches.
     params.subsolvers.append("max_lp")
+    # All of the LP at once, not added lazily as cuts: the seat-cost floors (see
+    # ``PlanModel._add_seat_cost_floor``) then bound the cost at the root, also with one worker.
+    params.add_lp_constraints_lazily = False
+    # Probing in presolve took most of the time on generated scenarios of 140 occurrences and
+    # more (tens of seconds) and fixed little; the first plan comes from the hint anyway.
+    params.cp_model_probing_level = 0
     if options.workers > 1:
         # Deterministic parallel search: the same seed and worker count give the same plan.
         params.interleave_search = True
