@@ -90,10 +90,37 @@ def test_solve_exit_3_when_infeasible(solve_toml, tmp_path):
     assert not (tmp_path / "out-1").exists()
 
 
+# Two events of the same person on the same first day, the one with the wider window first: first
+# fit (the solver's quick first plan) gives the wide one that day and cannot place the narrow one,
+# so the first plan must come from the search.
+FIRST_FIT_TRAP = """
+[[events]]
+id = "trap-wide"
+kind = "meeting"
+title = "Wide window"
+duration_days = 1
+venues = ["hu-ilecc"]
+window = "2022-03-01/2022-03-31"
+attendees = ["hu-head"]
+
+[[events]]
+id = "trap-narrow"
+kind = "meeting"
+title = "Narrow window"
+duration_days = 1
+venues = ["hu-ilecc"]
+window = "2022-03-01/2022-03-01"
+attendees = ["hu-head"]
+"""
+
+
 def test_solve_exit_4_when_no_plan_within_the_time_limit(cli, ilecu_path, tmp_path, no_output_plugins):
-    # The ILECU example needs over a second to find its first plan; a tenth of a second is not enough.
+    # The search needs over a tenth of a second for the first plan of the ILECU example when first
+    # fit cannot give one.
+    trapped = tmp_path / "trapped.toml"
+    trapped.write_text(ilecu_path.read_text(encoding="utf-8") + FIRST_FIT_TRAP, encoding="utf-8")
     out = tmp_path / "out"
-    result = cli("solve", ilecu_path, "-o", out, "--workers", "1", "--time-limit", "0.1")
+    result = cli("solve", trapped, "-o", out, "--workers", "1", "--time-limit", "0.1")
     assert result.exit_code == 4, result.output
     assert "time limit" in result.stderr and "Traceback" not in result.output
     assert not out.exists()

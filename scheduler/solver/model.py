@@ -181,9 +181,10 @@ class PlanModel:
             for g, group in enumerate(o.seat_groups):
                 group_terms: list = []
                 classes: dict[tuple, list[str]] = defaultdict(list)
-                for p in group.candidates:
+                for members in _by_home(inst, group.candidates).values():
+                    p = members[0]
                     key = tuple(tuple(sorted(self.attendee_cost(o, p, v).items())) for v in venues)
-                    classes[key].append(p)
+                    classes[key] += members
                 for k, (key, members) in enumerate(sorted(classes.items())):
                     if not any(amount for cost in key for _c, amount in cost):
                         continue
@@ -222,3 +223,12 @@ class PlanModel:
     @property
     def total_cost(self) -> cp_model.LinearExpr:
         return sum(self.category_cost.values())
+
+
+def _by_home(inst: Instance, people: tuple[str, ...]) -> dict[tuple[str, bool], list[str]]:
+    """People grouped by home and funding, the two things their costs depend on."""
+    out: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for pid in people:
+        person = inst.scenario.people[pid]
+        out[(person.home, person.funded)].append(pid)
+    return out

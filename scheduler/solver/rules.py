@@ -178,10 +178,14 @@ def _add_seat_cost_floor(pm: PlanModel, o, g: int) -> None:
     if not terms:
         return
     group = o.seat_groups[g]
-    floors = []
-    for v in o.event.venues:
-        costs = sorted(sum(pm.attendee_cost(o, p, v).values()) for p in group.candidates)
-        floors.append(sum(costs[: group.need]))
+    key = ("floor", o.event.id, g)
+    if key not in pm._or_cache:
+        floors = []
+        for v in o.event.venues:
+            costs = sorted(sum(pm.attendee_cost(o, p, v).values()) for p in group.candidates)
+            floors.append(sum(costs[: group.need]))
+        pm._or_cache[key] = floors
+    floors = pm._or_cache[key]
     if any(floors):
         pm.model.add(sum(terms) >= sum(f * pm.at[o.id][v] for f, v in zip(floors, o.event.venues, strict=True)))
 
@@ -245,11 +249,12 @@ def add_series(pm: PlanModel) -> None:
         tolerance = event.repeat.tolerance_days
         occurrences = inst.by_event[event.id]
         guard = pm.guard("series", event.id)
+        first, last = inst.window_starts(occurrences[0])  # the same for every occurrence of the event
+        runs = list(month_pieces(inst, first, last, event.repeat.every_months))
         for prev, nxt in zip(occurrences, occurrences[1:], strict=False):
             m.add_implication(pm.scheduled[nxt.id], pm.scheduled[prev.id])
-            first, last = inst.window_starts(prev)
             pieces = []
-            for lo, hi, shift, fixed_day in month_pieces(inst, first, last, event.repeat.every_months):
+            for lo, hi, shift, fixed_day in runs:
                 piece = m.new_bool_var(f"series_{prev.id}_{lo}")
                 m.add_linear_constraint(pm.start[prev.id], lo, hi).only_enforce_if(piece)
                 both = [piece, pm.scheduled[nxt.id], *guard]

@@ -196,17 +196,18 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     started = time.monotonic()
     pm = PlanModel(instance)
     add_rules(pm, skip=options.skip_rules)
-    groups = fuse(objective_stages(pm))
+    stages = objective_stages(pm)
+    groups = fuse(stages)
     if options.stats is not None:
         options.stats.update(variables=len(pm.model.proto.variables), constraints=len(pm.model.proto.constraints))
         options.stats["model_seconds"] = round(time.monotonic() - started, 3)
-    if not options.skip_rules:
-        _hint_first_fit(pm, options.interrupt)
     solution: dict[str, int] | None = None
+    if not options.skip_rules and not _stop_requested(options):
+        solution = _hint_first_fit(pm, options, started, stages)
     proven = True
     deterministic_seconds = 0.0
     currency = instance.project.currency
-    for group in groups:
+    for position, group in enumerate(groups):
         if options.interrupt is not None and options.interrupt.requested:
             if solution is None:
                 raise SearchInterrupted("interrupted before any plan was found; nothing written")
@@ -218,6 +219,10 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
             if remaining <= 0.05 and solution is not None:
                 proven = False
                 break
+            if position < len(groups) - 1 and solution is not None:
+                # A stage that cannot be proven in time would leave the later ones (the cost) no
+                # time at all: it gets a third of what is left.
+                remaining /= 3
         objective = _weighted(group)
         pm.model.minimize(objective)
         solver = _solver(options, remaining)
@@ -250,6 +255,10 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
 
 
+def _stop_requested(options: SolveOptions) -> bool:
+    return options.interrupt is not None and options.interrupt.requested
+
+
 def _stage_stats(group: list[Stage], solver: cp_model.CpSolver, status, started: float) -> dict:
     """What a benchmark wants to know of one solve: each objective's value and bound, the time."""
     bounds = _decompose(group, solver.best_objective_bound)
@@ -261,9 +270,11 @@ def _stage_stats(group: list[Stage], solver: cp_model.CpSolver, status, started:
     }
 
 
-def _hint_first_fit(pm: PlanModel, interrupt=None) -> None:
-    """Give CP-SAT the plan that first fit finds (earliest feasible day, cheapest venue and people)
-    as a hint: on large scenarios it is a first plan within seconds, which the search then improves."""
+def _hint_first_fit(pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]) -> dict[str, int] | None:
+    """Give CP-SAT the plan that first fit finds (the cheapest day, venue and people for each
+    occurrence in turn, then one pass of local improvement) as a hint, and return it as the first
+    plan: on large scenarios it comes long before CP-SAT's presolve is done, and a time limit or
+    Ctrl-C that stops the search before any better plan still leaves a valid one."""
     from scheduler.solver.firstfit import FirstFit, Policy
 
     fit = FirstFit(pm.instance, Policy(venue="total", people="cheapest", day="cheapest"))
@@ -278,6 +289,8 @@ def _hint_first_fit(pm: PlanModel, interrupt=None) -> None:
         picks = set(placement.picks) if placement else set()
         for key, var in pm.pick[o.id].items():
             pm.model.add_hint(var, key in picks)
+    if _stop_requested(options):
+        return None
     # CP-SAT takes a hint of every variable that satisfies the model as its first plan at once; a
     # partial one it may fail to complete on a large model. Propagation with the decisions fixed
     # gives the values of the auxiliary variables.
@@ -286,13 +299,20 @@ def _hint_first_fit(pm: PlanModel, interrupt=None) -> None:
     solver.parameters.cp_model_presolve = False
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 60.0
-    status = solve_stoppable(solver, pm.model, None, interrupt)
+    if options.time_limit is not None:
+        solver.parameters.max_time_in_seconds = max(0.05, min(60.0, options.time_limit - (time.monotonic() - started)))
+    status = solve_stoppable(solver, pm.model, None, options.interrupt)
     pm.model.clear_hints()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
+        return None
     for index in range(len(pm.model.proto.variables)):
         var = pm.model.get_int_var_from_proto_index(index)
         pm.model.add_hint(var, solver.value(var))
+    if options.progress is not None:
+        currency = pm.instance.project.currency
+        shown = ", ".join(_show(st, solver.value(st.expr), currency) for st in stages)
+        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {shown}")
+    return _snapshot(pm, solver)
 
 
 def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolver:
