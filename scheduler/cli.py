@@ -53,6 +53,10 @@ def handles_errors(command):
         except KeyboardInterrupt as error:
             click.echo(f"interrupted: {error}" if str(error) else "interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`scheduler formats | head`): stop quietly, as Unix tools do.
+            sys.stderr.close()
+            sys.exit(141)
         except click.exceptions.Exit:
             raise
         except Exception as error:  # noqa: BLE001 - the last line of defence

@@ -129,3 +129,15 @@ def test_two_renders_are_byte_identical(tmp_path):
         assert render(plan_file, scenario_file, tmp_path / name, "--format", "csv").exit_code == 0
     for file in ("schedule.csv", "budget.csv"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_a_title_a_spreadsheet_would_run_as_a_formula_is_made_inert(tmp_path):
+    import csv as csv_module
+
+    from scheduler.plugins.csvfiles import _csv
+
+    text = _csv(["title", "total"], [{"title": "=HYPERLINK(\"http://x\")", "total": "-12.50"}, {"title": "@SUM(A1)", "total": "3.00"}])
+    rows = list(csv_module.DictReader(text.splitlines()))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["total"] == "-12.50"
+    assert rows[1]["title"] == "'@SUM(A1)"
