@@ -1,7 +1,7 @@
 """Benchmarks: scale, speed and quality of the solver against planning by hand.
 
     .venv/bin/python benchmarks/run.py --quick          # CI-sized: S and a small generated size, one run
-    .venv/bin/python benchmarks/run.py                  # the full run (S, M, L, XL): by hand only, ~1 hour
+    .venv/bin/python benchmarks/run.py                  # the full run (S, M, L, XL): by hand only, ~30 minutes
     .venv/bin/python benchmarks/run.py --sizes S,M --runs 5
 
 For each size: the scenario (S is examples/ilecu.toml; the others are generated with a fixed
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="S and a small generated size, one run, 30 s limit")
     parser.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: S, M, L, XL (default: all)")
-    parser.add_argument("--runs", type=int, default=None, help="runs per size and worker count (default: 3; XL 1)")
+    parser.add_argument("--runs", type=int, default=None, help="runs per size and worker count (default: S and M 3, L and XL 1)")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: 60; L 120; XL 300)")
     args = parser.parse_args(argv)
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         limits = {"S": 60.0, "M": 60.0, "L": 120.0, "XL": 300.0}
         plan = [(n, None if n == "S" else SIZES[n], limits[n]) for n in args.sizes.split(",")]
-        runs = {"S": 3, "M": 3, "L": 3, "XL": 1}
+        runs = {"S": 3, "M": 3, "L": 1, "XL": 1}
     OUT.mkdir(exist_ok=True)
     results: dict = {"machine": machine(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": {}}
     for name, size, limit in plan:

@@ -83,7 +83,7 @@ class FirstFit:
                 required_left -= sum(least[o.id] for o in occurrences)
             reserve = required_left if occurrences[0].event.optional else 0
             self._place_event(occurrences, reserve, self.policy.day)
-            if self.policy.day != "earliest" and not occurrences[0].event.optional:
+            if self.policy.day != "earliest":
                 if any(o.id not in self.placed for o in occurrences):
                     # Cheap days chosen one by one can leave a later occurrence of the series no
                     # free day within its tolerance: plan this event again, each on its earliest day.

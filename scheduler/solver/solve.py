@@ -255,6 +255,26 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
 
 
+def _best_first_fit(instance: Instance):
+    """First fit on the cheapest days; where that leaves out optional occurrences (cheap days
+    taken early can crowd them out), also on the earliest days, and the better of the two in the
+    objective's order (priority, then cost): the hint never schedules less than planning by hand."""
+    from scheduler.solver.firstfit import FirstFit, Policy
+
+    def worth(fit: FirstFit) -> tuple[int, int]:
+        priority = sum(o.event.priority for o in instance.occurrences if o.event.optional and o.id in fit.placed)
+        return -priority, sum(sum(p.cost.values()) for p in fit.placed.values())
+
+    best = FirstFit(instance, Policy(venue="total", people="cheapest", day="cheapest"))
+    best.run()
+    if any(o.event.optional and o.id not in best.placed for o in instance.occurrences):
+        other = FirstFit(instance, Policy(venue="total", people="cheapest", day="earliest"))
+        other.run()
+        if worth(other) < worth(best):
+            best = other
+    return best
+
+
 def _stop_requested(options: SolveOptions) -> bool:
     return options.interrupt is not None and options.interrupt.requested
 
@@ -275,10 +295,8 @@ def _hint_first_fit(pm: PlanModel, options: SolveOptions, started: float, stages
     occurrence in turn, then one pass of local improvement) as a hint, and return it as the first
     plan: on large scenarios it comes long before CP-SAT's presolve is done, and a time limit or
     Ctrl-C that stops the search before any better plan still leaves a valid one."""
-    from scheduler.solver.firstfit import FirstFit, Policy
 
-    fit = FirstFit(pm.instance, Policy(venue="total", people="cheapest", day="cheapest"))
-    fit.run()
+    fit = _best_first_fit(pm.instance)
     placed = fit.improve(passes=1)
     for o in pm.instance.occurrences:
         placement = placed.get(o.id)
