@@ -278,7 +278,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="S and a small generated size, one run, 30 s limit")
     parser.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: S, M, L, XL (default: all)")
-    parser.add_argument("--runs", type=int, default=None, help="runs per size and worker count (default: S and M 3, L and XL 1)")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs per size and worker count (default: S and M 3, L and XL 1)"
+    )
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: 60; L 120; XL 300)")
     args = parser.parse_args(argv)

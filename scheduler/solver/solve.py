@@ -203,7 +203,9 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         options.stats["model_seconds"] = round(time.monotonic() - started, 3)
     solution: dict[str, int] | None = None
     if not options.skip_rules and not _stop_requested(options):
-        solution = _hint_first_fit(pm, options, started, stages)
+        from scheduler.solver.hint import first_fit_hint
+
+        solution = first_fit_hint(pm, options, started, stages)
     proven = True
     deterministic_seconds = 0.0
     currency = instance.project.currency
@@ -255,26 +257,6 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
 
 
-def _best_first_fit(instance: Instance):
-    """First fit on the cheapest days; where that leaves out optional occurrences (cheap days
-    taken early can crowd them out), also on the earliest days, and the better of the two in the
-    objective's order (priority, then cost): the hint never schedules less than planning by hand."""
-    from scheduler.solver.firstfit import FirstFit, Policy
-
-    def worth(fit: FirstFit) -> tuple[int, int]:
-        priority = sum(o.event.priority for o in instance.occurrences if o.event.optional and o.id in fit.placed)
-        return -priority, sum(sum(p.cost.values()) for p in fit.placed.values())
-
-    best = FirstFit(instance, Policy(venue="total", people="cheapest", day="cheapest"))
-    best.run()
-    if any(o.event.optional and o.id not in best.placed for o in instance.occurrences):
-        other = FirstFit(instance, Policy(venue="total", people="cheapest", day="earliest"))
-        other.run()
-        if worth(other) < worth(best):
-            best = other
-    return best
-
-
 def _stop_requested(options: SolveOptions) -> bool:
     return options.interrupt is not None and options.interrupt.requested
 
@@ -288,49 +270,6 @@ def _stage_stats(group: list[Stage], solver: cp_model.CpSolver, status, started:
         "values": {stage.name: solver.value(stage.expr) for stage in group},
         "bounds": {stage.name: bound for stage, bound in zip(group, bounds, strict=True)},
     }
-
-
-def _hint_first_fit(pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]) -> dict[str, int] | None:
-    """Give CP-SAT the plan that first fit finds (the cheapest day, venue and people for each
-    occurrence in turn, then one pass of local improvement) as a hint, and return it as the first
-    plan: on large scenarios it comes long before CP-SAT's presolve is done, and a time limit or
-    Ctrl-C that stops the search before any better plan still leaves a valid one."""
-
-    fit = _best_first_fit(pm.instance)
-    placed = fit.improve(passes=1)
-    for o in pm.instance.occurrences:
-        placement = placed.get(o.id)
-        pm.model.add_hint(pm.scheduled[o.id], placement is not None)
-        pm.model.add_hint(pm.start[o.id], placement.start if placement else 0)
-        for v, var in pm.at[o.id].items():
-            pm.model.add_hint(var, placement is not None and placement.venue == v)
-        picks = set(placement.picks) if placement else set()
-        for key, var in pm.pick[o.id].items():
-            pm.model.add_hint(var, key in picks)
-    if _stop_requested(options):
-        return None
-    # CP-SAT takes a hint of every variable that satisfies the model as its first plan at once; a
-    # partial one it may fail to complete on a large model. Propagation with the decisions fixed
-    # gives the values of the auxiliary variables.
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.cp_model_presolve = False
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 60.0
-    if options.time_limit is not None:
-        solver.parameters.max_time_in_seconds = max(0.05, min(60.0, options.time_limit - (time.monotonic() - started)))
-    status = solve_stoppable(solver, pm.model, None, options.interrupt)
-    pm.model.clear_hints()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    for index in range(len(pm.model.proto.variables)):
-        var = pm.model.get_int_var_from_proto_index(index)
-        pm.model.add_hint(var, solver.value(var))
-    if options.progress is not None:
-        currency = pm.instance.project.currency
-        shown = ", ".join(_show(st, solver.value(st.expr), currency) for st in stages)
-        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {shown}")
-    return _snapshot(pm, solver)
 
 
 def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolver:
