@@ -71,6 +71,30 @@ def handles_errors(command):
     return wrapper
 
 
+def output_format_options(command):
+    """The options that choose and shape the output formats, shared by ``solve`` and ``render``."""
+    command = click.option(
+        "--option",
+        "render_options",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="An option for the output plugins (repeatable).",
+    )(command)
+    command = click.option(
+        "--templates",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Folder of templates that replace built-in ones of the same name.",
+    )(command)
+    return click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="NAME",
+        help="Write only this output format (repeatable); default: every format.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scheduler")
 @click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
@@ -166,26 +190,7 @@ def validate(app: App, file: Path) -> None:
     show_default=True,
     help="Random seed of the search.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="NAME",
-    help="Write only this output format (repeatable); default: every format.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Folder of templates that replace built-in ones of the same name.",
-)
-@click.option(
-    "--option",
-    "render_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option for the output plugins (repeatable).",
-)
+@output_format_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @pass_app
 @handles_errors
@@ -299,26 +304,7 @@ def explain(app: App, file: Path, time_limit: float) -> None:
     show_default=True,
     help="Output folder, replaced whole and atomically: a new or empty folder, or an earlier output.",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="NAME",
-    help="Write only this output format (repeatable); default: every format.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Folder of templates that replace built-in ones of the same name.",
-)
-@click.option(
-    "--option",
-    "render_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option for the output plugins (repeatable).",
-)
+@output_format_options
 @pass_app
 @handles_errors
 def render(
