@@ -116,6 +116,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
             item["reason"] = o.reason
             if o.detail:
                 item["detail"] = o.detail
+            if o.sequence:  # the SEQUENCE of its cancellation, so that scheduling it again goes above
+                item["sequence"] = o.sequence
         occurrences.append(item)
 
     def line(b: BudgetLine) -> dict[str, Any]:
@@ -196,6 +198,7 @@ def from_dict(data: dict[str, Any]) -> Plan:
             o.sequence = int(item.get("sequence", 0))
         else:
             o.reason, o.detail = item.get("reason"), item.get("detail")
+            o.sequence = int(item.get("sequence", 0))
         occurrences.append(o)
     budget = data["budget"]
 

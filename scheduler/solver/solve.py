@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler.diff import carry_sequences
 from scheduler.errors import InfeasibleError, NoPlanError
 from scheduler.instance import Instance, Occurrence
 from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence
@@ -41,6 +42,7 @@ class SolveOptions:
     skip_rules: tuple[str, ...] = ()  # for tests that show a rule binds
     stats: dict | None = None  # filled with the model's size and each stage's values and bounds (benchmarks)
     interrupt: Interrupt | None = None  # lets a signal handler stop the search (Ctrl-C)
+    previous: Plan | None = None  # the published plan (--previous): stage 2 keeps changes to it few
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Stage:
     bound: int  # no plan has a larger value: sizes the weights when stages are fused
 
 
-def objective_stages(pm: PlanModel) -> list[Stage]:
+def objective_stages(pm: PlanModel, previous: Plan | None = None) -> list[Stage]:
     """The objectives in lexicographic order (see the module docstring)."""
     inst = pm.instance
     stages: list[Stage] = []
@@ -59,6 +61,11 @@ def objective_stages(pm: PlanModel) -> list[Stage]:
     if optional:
         expr = sum(o.event.priority * pm.scheduled[o.id] for o in optional)
         stages.append(Stage("priority", expr, True, sum(o.event.priority for o in optional)))
+    if previous is not None:
+        from scheduler.solver.stability import published_changes
+
+        changes, bound = published_changes(pm, previous)
+        stages.append(Stage("changes", changes, False, bound))
     stages.append(Stage("cost", pm.total_cost, False, sum(pm.occurrence_cost_bound.values())))
     penalties = preference_penalties(pm)
     if penalties:
@@ -196,7 +203,7 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     started = time.monotonic()
     pm = PlanModel(instance)
     add_rules(pm, skip=options.skip_rules)
-    stages = objective_stages(pm)
+    stages = objective_stages(pm, options.previous)
     groups = fuse(stages)
     if options.stats is not None:
         options.stats.update(variables=len(pm.model.proto.variables), constraints=len(pm.model.proto.constraints))
@@ -254,7 +261,10 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         pm.model.clear_hints()
         for name, var in _variables(pm):
             pm.model.add_hint(var, solution[name])
-    return _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
+    plan = _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
+    if options.previous is not None:
+        carry_sequences(plan, options.previous)  # sequences, and the objective's second entry
+    return plan
 
 
 def _stop_requested(options: SolveOptions) -> bool:
