@@ -95,6 +95,18 @@ def output_format_options(command):
     )(command)
 
 
+def previous_option(command):
+    """``--previous PLAN.json``, shared by ``solve`` and ``render``."""
+    return click.option(
+        "--previous",
+        "previous_file",
+        metavar="PLAN.json",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="The plan published before: keep changes to it few (solve), raise SEQUENCE, send cancellations.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scheduler")
 @click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
@@ -191,6 +203,7 @@ def validate(app: App, file: Path) -> None:
     help="Random seed of the search.",
 )
 @output_format_options
+@previous_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @pass_app
 @handles_errors
@@ -204,6 +217,7 @@ def solve(
     formats: tuple[str, ...],
     templates: Path | None,
     render_options: tuple[str, ...],
+    previous_file: Path | None,
     quiet: bool,
 ) -> None:
     """Plan the scenario FILE and write OUTPUT/plan.json.
@@ -224,6 +238,7 @@ def solve(
     inputs = [file] + ([templates] if templates else [])
     check_target(output, keep=inputs)  # before the solve, so that a long solve is not wasted
     scenario = load(file)
+    previous = _load_previous(previous_file, scenario)
     manager, chosen = _formats(formats)
     options = _parse_options(render_options)
     instance = Instance(scenario)
@@ -233,6 +248,7 @@ def solve(
         seed=seed,
         progress=None if quiet else report_to_stderr,
         interrupt=Interrupt(),
+        previous=previous,
     )
     try:
         with _stop_search_on_ctrl_c(solve_options.interrupt):
@@ -248,7 +264,7 @@ def solve(
         click.echo(f"interrupted: {'the plan was already proven optimal' if proven else 'best plan so far'}", err=True)
     with atomic_folder(output, keep=inputs) as folder:
         write_text(folder, "plan.json", plan_json.dumps(plan))
-        written = _render(manager, chosen, plan, scenario, folder, templates, options)
+        written = _render(manager, chosen, plan, scenario, folder, templates, options, previous)
     currency = scenario.project.currency
     left_out = [o for o in plan.occurrences if not o.scheduled]
     click.echo(
@@ -258,6 +274,11 @@ def solve(
     )
     for o in left_out:
         click.echo(f"  left out {o.id}: {o.reason} ({o.detail})")
+    if previous is not None:
+        click.echo(
+            f"{plan.objective[1]} of {len(previous.scheduled)} published occurrences change; "
+            f"see: scheduler diff {previous_file} {output / 'plan.json'}"
+        )
     click.echo(f"wrote {output / 'plan.json'} and {len(written)} files of {len(chosen)} formats into {output}")
 
 
@@ -305,6 +326,7 @@ def explain(app: App, file: Path, time_limit: float) -> None:
     help="Output folder, replaced whole and atomically: a new or empty folder, or an earlier output.",
 )
 @output_format_options
+@previous_option
 @pass_app
 @handles_errors
 def render(
@@ -315,8 +337,12 @@ def render(
     formats: tuple[str, ...],
     templates: Path | None,
     render_options: tuple[str, ...],
+    previous_file: Path | None,
 ) -> None:
-    """Run output plugins on a solved PLAN.json (no solving)."""
+    """Run output plugins on a solved PLAN.json (no solving).
+
+    With --previous, the plan must have been solved with the same --previous (its sequences are
+    checked), so that updates and cancellations carry the right SEQUENCE."""
     import shutil
 
     from scheduler import plan as plan_json
@@ -328,12 +354,52 @@ def render(
     scenario = load(scenario_file)
     plan = plan_json.load(plan_file)
     _check_plan_matches(plan, scenario, plan_file)
+    previous = _load_previous(previous_file, scenario)
+    if previous is not None:
+        from scheduler.diff import check_stamped
+
+        check_stamped(plan, previous, plan_file, previous_file)
     manager, chosen = _formats(formats)
     options = _parse_options(render_options)
     with atomic_folder(output, keep=inputs) as folder:
         shutil.copyfile(plan_file, folder / "plan.json")
-        written = _render(manager, chosen, plan, scenario, folder, templates, options)
+        written = _render(manager, chosen, plan, scenario, folder, templates, options, previous)
     click.echo(f"wrote {len(written)} files of {len(chosen)} formats into {output}")
+
+
+@main.command()
+@click.argument("old_file", metavar="OLD.json", type=click.Path(path_type=Path))
+@click.argument("new_file", metavar="NEW.json", type=click.Path(path_type=Path))
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The scenario, to name people (with their e-mail) and venues instead of giving ids.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON, for programs.")
+@pass_app
+@handles_errors
+def diff(app: App, old_file: Path, new_file: Path, scenario_file: Path | None, as_json: bool) -> None:
+    """Show what moved from OLD.json (published) to NEW.json, and who must be told."""
+    import json
+
+    from scheduler import plan as plan_json
+    from scheduler.diff import Names, check_same_project, compare, render_text, to_json
+
+    old, new = plan_json.load(old_file), plan_json.load(new_file)
+    check_same_project(new, old.project.get("id"), new_file, f"the project of {old_file}")
+    scenario = None
+    if scenario_file is not None:
+        from scheduler.loader import load
+
+        scenario = load(scenario_file)
+        check_same_project(new, scenario.project.id, new_file, f"the project of {scenario_file}")
+    report, names = compare(old, new), Names.from_scenario(scenario)
+    if as_json:
+        click.echo(json.dumps(to_json(report, names), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report, names, str(old_file), str(new_file)), nl=False)
 
 
 @main.command("formats")
@@ -396,15 +462,33 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, str]:
     return options
 
 
-def _render(manager, chosen, plan, scenario, folder, templates, options):
+def _render(manager, chosen, plan, scenario, folder, templates, options, previous=None):
     from scheduler.clock import now
     from scheduler.pluginhost import render_all
     from scheduler.rendering import RenderContext
 
     context = RenderContext(
-        plan=plan, scenario=scenario, folder=folder, now=now(), templates_dir=templates, options=options
+        plan=plan,
+        scenario=scenario,
+        folder=folder,
+        now=now(),
+        templates_dir=templates,
+        options=options,
+        previous=previous,
     )
     return render_all(manager, chosen, context)
+
+
+def _load_previous(previous_file: Path | None, scenario):
+    """The plan published before (``--previous``), or ``None``; it must be a plan of this project."""
+    if previous_file is None:
+        return None
+    from scheduler import plan as plan_json
+    from scheduler.diff import check_same_project
+
+    previous = plan_json.load(previous_file)
+    check_same_project(previous, scenario.project.id, previous_file, "the scenario's project")
+    return previous
 
 
 def _check_plan_matches(plan, scenario, plan_file: Path) -> None:

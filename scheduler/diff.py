@@ -153,29 +153,21 @@ def carry_sequences(plan: Plan, previous: Plan) -> None:
     """
     before = {o.id: o for o in previous.occurrences}
     for item in plan.occurrences:
-        change = compare_occurrence(item.id, before.get(item.id), item)
-        old = change.old
-        if old is None:
-            item.sequence = 0
-        elif change.status in (CHANGED, RETITLED, DROPPED):
-            item.sequence = old.sequence + 1
-        elif change.status == ADDED:
-            item.sequence = old.sequence + 1 if old.sequence else 0  # scheduled again after a cancellation
-        else:
-            item.sequence = old.sequence
+        item.sequence = sequence_for(item, before.get(item.id))
     plan.objective[1] = published_changes(previous, plan)
 
 
 # --- who must be told -------------------------------------------------------------------------
 
 
-def notices(diff: PlanDiff) -> dict[str, list[Notice]]:
+def notices(diff: PlanDiff, names: Names | None = None) -> dict[str, list[Notice]]:
     """Per person id, what they must be told, in the changes' date order.
 
     A person is told about an occurrence when what they hold in their calendar or invitation is no
     longer right: they are invited to it (new, or newly among its attendees), it is cancelled,
     they are no longer expected, its dates or venue moved, their own travel days moved, or it was
     renamed. A change to other people's attendance alone is not theirs to hear about."""
+    names = names or Names({}, {})
     out: dict[str, list[Notice]] = {}
 
     def tell(person: str, change: OccurrenceChange, what: str, sentence: str) -> None:
@@ -185,17 +177,24 @@ def notices(diff: PlanDiff) -> dict[str, list[Notice]]:
         old, new = change.old, change.new
         if change.status == ADDED:
             for a in new.attendees:
-                tell(a.person, change, "invited", f"invited: {span(new.start, new.end)} at {new.venue}")
+                tell(
+                    a.person, change, "invited", f"invited: {span(new.start, new.end)} at {names.venue_name(new.venue)}"
+                )
         elif change.status == DROPPED:
             for a in old.attendees:
-                tell(a.person, change, "cancelled", f"cancelled (was {span(old.start, old.end)} at {old.venue})")
+                tell(
+                    a.person,
+                    change,
+                    "cancelled",
+                    f"cancelled (was {span(old.start, old.end)} at {names.venue_name(old.venue)})",
+                )
         elif change.status in (CHANGED, RETITLED):
             for person in change.attendees_added:
-                tell(person, change, "invited", f"invited: {span(new.start, new.end)} at {new.venue}")
+                tell(person, change, "invited", f"invited: {span(new.start, new.end)} at {names.venue_name(new.venue)}")
             for person in change.attendees_removed:
                 tell(person, change, "removed", "no longer expected")
             staying = sorted({a.person for a in new.attendees} - set(change.attendees_added))
-            moved = _moves(change)
+            moved = _moves(change, names)
             for person in staying:
                 if moved:
                     tell(person, change, "moved", "; ".join(moved))
@@ -207,13 +206,13 @@ def notices(diff: PlanDiff) -> dict[str, list[Notice]]:
     return {person: out[person] for person in sorted(out)}
 
 
-def _moves(change: OccurrenceChange) -> list[str]:
+def _moves(change: OccurrenceChange, names: Names) -> list[str]:
     old, new = change.old, change.new
     out = []
     if change.dates_moved:
         out.append(f"dates {span(old.start, old.end)} -> {span(new.start, new.end)}")
     if change.venue_changed:
-        out.append(f"venue {old.venue} -> {new.venue}")
+        out.append(f"venue {names.venue_name(old.venue)} -> {names.venue_name(new.venue)}")
     if change.retitled:
         out.append(f"renamed (was {old.title!r})")
     return out
@@ -246,6 +245,9 @@ class Names:
         found = self.people.get(person_id)
         return f"{found[0]} <{found[1]}> ({person_id})" if found else person_id
 
+    def venue_name(self, venue_id: str) -> str:
+        return self.venues.get(venue_id, venue_id)
+
     def venue(self, occurrence: PlannedOccurrence) -> str:
         name = self.venues.get(occurrence.venue)
         where = f"{occurrence.location}, {occurrence.country}"
@@ -267,7 +269,7 @@ def render_text(diff: PlanDiff, names: Names, old_name: str = "old", new_name: s
     lines += ["", "What moved:"]
     for change in listed:
         lines += _occurrence_lines(change, names)
-    told = notices(diff)
+    told = notices(diff, names)
     lines += ["", f"Who must be told ({len(told)} {'person' if len(told) == 1 else 'people'}):"]
     for person, items in told.items():
         lines.append(f"  {names.person(person)}")
@@ -333,7 +335,7 @@ def to_json(diff: PlanDiff, names: Names) -> dict[str, Any]:
         if c.status != UNCHANGED
     ]
     people = []
-    for person, items in notices(diff).items():
+    for person, items in notices(diff, names).items():
         name, email = names.people.get(person, (None, None))
         people.append(
             {
@@ -350,3 +352,43 @@ def to_json(diff: PlanDiff, names: Names) -> dict[str, Any]:
         "occurrences": occurrences,
         "people": people,
     }
+
+
+# --- checking the inputs ------------------------------------------------------------------------
+
+
+def sequence_for(item: PlannedOccurrence, before: PlannedOccurrence | None) -> int:
+    """The ``sequence`` that ``item`` gets against its previous version (see ``carry_sequences``)."""
+    change = compare_occurrence(item.id, before, item)
+    if before is None:
+        return 0
+    if change.status in (CHANGED, RETITLED, DROPPED):
+        return before.sequence + 1
+    if change.status == ADDED:
+        return before.sequence + 1 if before.sequence else 0  # scheduled again after a cancellation
+    return before.sequence
+
+
+def check_same_project(plan: Plan, project_id: str, path, against: str) -> None:
+    """A plan of another project shares no occurrence, person or UID with this one: refuse it."""
+    from scheduler.errors import UsageError
+
+    if plan.project.get("id") != project_id:
+        raise UsageError(f"{path}: is a plan of project {plan.project.get('id')!r}, but {against} is {project_id!r}")
+
+
+def check_stamped(plan: Plan, previous: Plan, plan_path, previous_path) -> None:
+    """``render --previous``: the plan's sequences must be the ones ``solve --previous`` gives
+    against that previous plan, or clients would ignore its updates (a changed occurrence still at
+    the published SEQUENCE) while its cancellations go out."""
+    from scheduler.errors import UsageError
+
+    before = {o.id: o for o in previous.occurrences}
+    for item in plan.occurrences:
+        want = sequence_for(item, before.get(item.id))
+        if item.sequence != want:
+            raise UsageError(
+                f"{plan_path}: occurrence {item.id!r} has sequence {item.sequence}, but against {previous_path} "
+                f"it would have {want}: the plan was not solved with --previous {previous_path}; "
+                f"solve again with it, or render with the previous plan the plan was solved against"
+            )
