@@ -11,8 +11,9 @@ Pure functions over two ``Plan`` objects. They serve three callers that must agr
 "Published" means scheduled in the old plan: only what was sent out can change for anyone.
 An occurrence **changes** (and counts in the objective) when its dates, its venue or its set of
 attendees differ, or when it is dropped (left out, or gone from the scenario). Its **version**
-(``sequence``, iCalendar ``SEQUENCE``) is raised for those changes and also when its title or
-kind changed, since those are what the calendar entry shows (``SUMMARY``, ``CATEGORIES``).
+(``sequence``, iCalendar ``SEQUENCE``) is raised for those changes and also when it is only
+**revised**: its title or kind changed (the entry's ``SUMMARY``, ``CATEGORIES``), or an attendee's
+travel days did (the arrival and departure days their invitation states).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from scheduler.plan import Plan, PlannedOccurrence
 
-ADDED, DROPPED, CHANGED, RETITLED, UNCHANGED = "added", "dropped", "changed", "retitled", "unchanged"
+ADDED, DROPPED, CHANGED, REVISED, UNCHANGED = "added", "dropped", "changed", "revised", "unchanged"
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class OccurrenceChange:
 
     ``old`` and ``new`` are the occurrence as each plan has it (``None`` where the plan does not
     list it at all). ``status``: ``added`` (scheduled now, not before), ``dropped`` (scheduled
-    before, not now), ``changed`` (dates, venue or attendees differ), ``retitled`` (only the title
-    or kind differ), ``unchanged``."""
+    before, not now), ``changed`` (dates, venue or attendees differ), ``revised`` (only the title,
+    the kind or someone's travel days differ), ``unchanged``."""
 
     id: str
     status: str
@@ -127,8 +128,8 @@ def compare_occurrence(oid: str, old: PlannedOccurrence | None, new: PlannedOccu
         )
     if dates_moved or venue_changed or added or removed:
         status = CHANGED
-    elif retitled:
-        status = RETITLED
+    elif retitled or travel:
+        status = REVISED
     else:
         status = UNCHANGED
     return OccurrenceChange(oid, status, old, new, dates_moved, venue_changed, retitled, added, removed, travel)
@@ -188,7 +189,7 @@ def notices(diff: PlanDiff, names: Names | None = None) -> dict[str, list[Notice
                     "cancelled",
                     f"cancelled (was {span(old.start, old.end)} at {names.venue_name(old.venue)})",
                 )
-        elif change.status in (CHANGED, RETITLED):
+        elif change.status in (CHANGED, REVISED):
             for person in change.attendees_added:
                 tell(person, change, "invited", f"invited: {span(new.start, new.end)} at {names.venue_name(new.venue)}")
             for person in change.attendees_removed:
@@ -196,13 +197,13 @@ def notices(diff: PlanDiff, names: Names | None = None) -> dict[str, list[Notice
             staying = sorted({a.person for a in new.attendees} - set(change.attendees_added))
             moved = _moves(change, names)
             for person in staying:
-                if moved:
+                if change.dates_moved or change.venue_changed:
                     tell(person, change, "moved", "; ".join(moved))
                 elif person in change.travel_changed:
                     a = next(a for a in new.attendees if a.person == person)
                     tell(person, change, "travel", f"travel days now {span(a.first_away, a.last_away)}")
                 elif change.retitled:
-                    tell(person, change, "renamed", f"renamed (was {old.title!r})")
+                    tell(person, change, "renamed", "; ".join(moved))
     return {person: out[person] for person in sorted(out)}
 
 
@@ -362,7 +363,7 @@ def sequence_for(item: PlannedOccurrence, before: PlannedOccurrence | None) -> i
     change = compare_occurrence(item.id, before, item)
     if before is None:
         return 0
-    if change.status in (CHANGED, RETITLED, DROPPED):
+    if change.status in (CHANGED, REVISED, DROPPED):
         return before.sequence + 1
     if change.status == ADDED:
         return before.sequence + 1 if before.sequence else 0  # scheduled again after a cancellation
