@@ -71,6 +71,11 @@ def objective_stages(pm: PlanModel, previous: Plan | None = None) -> list[Stage]
     if penalties:
         bound = sum(o.duration for o in inst.occurrences if o.event.preferred)
         stages.append(Stage("preferred", sum(penalties), False, bound))
+    if previous is not None:  # a tie-breaker after the spec's four objectives (solver/stability.py)
+        from scheduler.solver.stability import published_details_changed
+
+        details, most = published_details_changed(pm, previous)
+        stages.append(Stage("details changed", details, False, most))
     return stages
 
 

@@ -11,6 +11,12 @@ size (named attendees plus the seats, each filled exactly) that is "exactly the 
 An occurrence that cannot be kept at all counts as a constant 1: its id is gone from the
 scenario, its duration or its named attendees changed, its venue is no longer a candidate, a
 published seat holder is no longer a candidate, or its start lies outside the horizon.
+
+A tie-breaker comes last, after the days outside preferred ranges (so that it changes none of the
+spec's four objectives): the published details that change, counted one by one (a start day, a
+venue, each seat holder taken off). Without it, an occurrence that has to change anyway (one
+officer on leave) could swap other seat holders, or move its dates, at no cost in the objective,
+and people who need not be told would be.
 """
 
 from __future__ import annotations
@@ -52,8 +58,45 @@ def _same_as_published(pm: PlanModel, o: Occurrence, before: PlannedOccurrence) 
     seated = people - set(o.fixed)
     if len(people) != o.size or not set(o.fixed) <= people or not seated <= set(pm.attends[o.id]):
         return None
-    same_start = pm.model.new_bool_var(f"same_start_{o.id}")
-    pm.model.add(pm.start[o.id] == day).only_enforce_if(same_start)
-    pm.model.add(pm.start[o.id] != day).only_enforce_if(~same_start)
+    same_start = _same_start(pm, o, day)
     # The venue literal implies "scheduled"; the seat holders complete the set (its size is fixed).
     return [same_start, pm.at[o.id][before.venue], *(pm.attends[o.id][p] for p in sorted(seated))]
+
+
+def published_details_changed(pm: PlanModel, previous: Plan) -> tuple[cp_model.LinearExprT, int]:
+    """The tie-breaker (see the module docstring): per published occurrence still in the scenario,
+    one for another start day, one for another venue, one per published seat holder who no longer
+    holds a seat; and its largest value."""
+    inst = pm.instance
+    terms, constant = [], 0
+    for before in sorted(previous.scheduled, key=lambda o: o.id):
+        o = inst.by_id.get(before.id)
+        if o is None:
+            continue
+        day = inst.day(before.start)
+        if 0 <= day <= inst.horizon - o.duration:
+            terms.append(_same_start(pm, o, day))
+        else:
+            constant += 1
+        if before.venue in pm.at[o.id]:
+            terms.append(pm.at[o.id][before.venue])
+        else:
+            constant += 1
+        for person in sorted({a.person for a in before.attendees} - set(o.fixed)):
+            if person in pm.attends[o.id]:
+                terms.append(pm.attends[o.id][person])
+            else:
+                constant += 1
+    bound = constant + len(terms)
+    return (bound - sum(terms) if terms else bound), bound
+
+
+def _same_start(pm: PlanModel, o: Occurrence, day: int) -> cp_model.IntVar:
+    """The literal "o starts on ``day``", made once per model (both stages use it)."""
+    key = ("same_start", o.id, day)
+    if key not in pm._or_cache:
+        same = pm.model.new_bool_var(f"same_start_{o.id}")
+        pm.model.add(pm.start[o.id] == day).only_enforce_if(same)
+        pm.model.add(pm.start[o.id] != day).only_enforce_if(~same)
+        pm._or_cache[key] = same
+    return pm._or_cache[key]
