@@ -4,23 +4,85 @@ completed by propagation into a value for every variable and given to CP-SAT as 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from scheduler.instance import Instance
-from scheduler.solver.firstfit import FirstFit, Policy
+from scheduler.solver.firstfit import FirstFit, Placement, Policy
 from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.model import PlanModel
-from scheduler.solver.solve import SolveOptions, Stage, _show, _snapshot
+from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
+from scheduler.solver.solve import SolveOptions, Stage, _show, _variables
 
 
-def first_fit_hint(pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]) -> dict[str, int] | None:
+@dataclass
+class FirstPlan:
+    solution: dict[str, int]  # the decision variables' values (``solve._snapshot``)
+    optimal: bool  # every objective at its floor: proven optimal without search
+    deterministic_seconds: float
+
+
+def first_plan(pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]) -> FirstPlan | None:
+    """The first plan, improved in focused neighbourhoods, set as CP-SAT's (complete) hint."""
+    solved = first_fit_solution(pm, options, started, stages)
+    if solved is None:
+        return None
+    currency = pm.instance.project.currency
+
+    def report(search: Neighbourhoods) -> None:
+        if options.progress is not None:
+            shown = ", ".join(_show(st, search.value(st.expr), currency) for st in stages)
+            options.progress(f"{time.monotonic() - started:7.2f}s  better plan (focused neighbourhood): {shown}")
+
+    search = Neighbourhoods(pm, stages, solved, options.seed)
+    deadline = None
+    if options.time_limit is not None:
+        # Half of what is left at most: CP-SAT's bound tells how good the plan is.
+        deadline = time.monotonic() + (options.time_limit - (time.monotonic() - started)) / 2
+    values = search.run(deadline, options.interrupt, report)
+    proto = pm.model.proto
+    proto.solution_hint.vars.clear()
+    proto.solution_hint.values.clear()
+    proto.solution_hint.vars.extend(range(len(values)))
+    proto.solution_hint.values.extend(values)
+    optimal = at_floors(stages, search.value)
+    if options.stats is not None:
+        options.stats["neighbourhoods"] = {"solves": search.solves, "seconds": round(time.monotonic() - started, 3)}
+        if optimal:
+            options.stats.setdefault("stages", []).append(
+                {
+                    "status": "OPTIMAL",
+                    "seconds": round(time.monotonic() - started, 3),
+                    "values": {st.name: search.value(st.expr) for st in stages},
+                    "bounds": {st.name: st.floor for st in stages},
+                }
+            )
+    solution = {name: values[var.index] for name, var in _variables(pm)}
+    return FirstPlan(solution, optimal, round(search.deterministic_seconds, 2))
+
+
+def first_fit_solution(
+    pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]
+) -> cp_model.CpSolver | None:
     """Give CP-SAT the plan that first fit finds (the cheapest day, venue and people for each
     occurrence in turn, then one pass of local improvement) as a hint, and return it as the first
     plan: on large scenarios it comes long before CP-SAT's presolve is done, and a time limit or
     Ctrl-C that stops the search before any better plan still leaves a valid one."""
     fit = _best_first_fit(pm.instance)
-    placed = fit.improve(passes=1)
+    solver = complete_plan(pm, fit.improve(passes=1), options, started)
+    if solver is not None and options.progress is not None:
+        currency = pm.instance.project.currency
+        shown = ", ".join(_show(st, solver.value(st.expr), currency) for st in stages)
+        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {shown}")
+    return solver
+
+
+def complete_plan(
+    pm: PlanModel, placed: dict[str, Placement], options: SolveOptions, started: float
+) -> cp_model.CpSolver | None:
+    """The solver holding a value for every variable of the model, given each occurrence's
+    placement (absent: not scheduled); None where the placements break a rule or time ran out."""
     for o in pm.instance.occurrences:
         placement = placed.get(o.id)
         pm.model.add_hint(pm.scheduled[o.id], placement is not None)
@@ -46,14 +108,7 @@ def first_fit_hint(pm: PlanModel, options: SolveOptions, started: float, stages:
     pm.model.clear_hints()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    for index in range(len(pm.model.proto.variables)):
-        var = pm.model.get_int_var_from_proto_index(index)
-        pm.model.add_hint(var, solver.value(var))
-    if options.progress is not None:
-        currency = pm.instance.project.currency
-        shown = ", ".join(_show(st, solver.value(st.expr), currency) for st in stages)
-        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {shown}")
-    return _snapshot(pm, solver)
+    return solver
 
 
 def _best_first_fit(instance: Instance):

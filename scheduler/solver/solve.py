@@ -51,6 +51,10 @@ class Stage:
     expr: cp_model.LinearExprT
     maximize: bool
     bound: int  # no plan has a larger value: sizes the weights when stages are fused
+    # Per occurrence: its term of ``expr`` and that term's largest value (focused neighbourhoods).
+    parts: dict[str, tuple] | None = None
+    floors: dict[str, int] = field(default_factory=dict)  # per occurrence: no term is better (default 0)
+    floor: int | None = None  # no plan is better, given the stages before at their floors
 
 
 def objective_stages(pm: PlanModel, previous: Plan | None = None) -> list[Stage]:
@@ -60,17 +64,25 @@ def objective_stages(pm: PlanModel, previous: Plan | None = None) -> list[Stage]
     optional = [o for o in inst.occurrences if o.event.optional]
     if optional:
         expr = sum(o.event.priority * pm.scheduled[o.id] for o in optional)
-        stages.append(Stage("priority", expr, True, sum(o.event.priority for o in optional)))
+        best = sum(o.event.priority for o in optional)
+        parts = {o.id: (o.event.priority * pm.scheduled[o.id], o.event.priority) for o in optional}
+        stages.append(Stage("priority", expr, True, best, parts, floor=best))
     if previous is not None:
         from scheduler.solver.stability import published_changes
 
         changes, bound = published_changes(pm, previous)
-        stages.append(Stage("changes", changes, False, bound))
-    stages.append(Stage("cost", pm.total_cost, False, sum(pm.occurrence_cost_bound.values())))
+        stages.append(Stage("changes", changes, False, bound, floor=0))
+    # Every occurrence costs at least its cheapest way to be held; with the best priority every
+    # occurrence is held, so the plan costs at least the sum of those.
+    cheapest = {o.id: _cheapest(pm, o) for o in inst.occurrences}
+    parts = {o.id: (pm.occurrence_cost[o.id], pm.occurrence_cost_bound[o.id]) for o in inst.occurrences}
+    total = sum(pm.occurrence_cost_bound.values())
+    stages.append(Stage("cost", pm.total_cost, False, total, parts, cheapest, sum(cheapest.values())))
     penalties = preference_penalties(pm)
     if penalties:
         bound = sum(o.duration for o in inst.occurrences if o.event.preferred)
-        stages.append(Stage("preferred", sum(penalties), False, bound))
+        parts = {oid: (var, inst.by_id[oid].duration) for oid, var in penalties.items()}
+        stages.append(Stage("preferred", sum(penalties.values()), False, bound, parts, floor=0))
     if previous is not None:  # a tie-breaker after the spec's four objectives (solver/stability.py)
         from scheduler.solver.stability import published_details_changed
 
@@ -115,14 +127,14 @@ def _weighted(group: list[Stage]):
     return sum((-w if stage.maximize else w) * stage.expr for stage, w in zip(group, _weights(group), strict=True))
 
 
-def preference_penalties(pm: PlanModel) -> list:
+def preference_penalties(pm: PlanModel) -> dict[str, cp_model.IntVar]:
     """Soft constraint: per occurrence, the number of its event days outside ``preferred``.
 
     outside = duration − Σ over (merged) preferred ranges [a, b] of the overlap
     max(0, min(b, end) − max(a, start) + 1), with CP-SAT's min/max constraints: exact, and with no
     per-day encoding of the start variable."""
     m, inst = pm.model, pm.instance
-    out = []
+    out = {}
     for o in inst.occurrences:
         ranges = _merged_ranges(inst, o.event.preferred)
         if not ranges:
@@ -140,7 +152,7 @@ def preference_penalties(pm: PlanModel) -> list:
         counted = m.new_int_var(0, o.duration, f"outside_{o.id}")
         m.add(counted == o.duration - sum(overlaps)).only_enforce_if(pm.scheduled[o.id])
         m.add(counted == 0).only_enforce_if(~pm.scheduled[o.id])
-        out.append(counted)
+        out[o.id] = counted
     return out
 
 
@@ -214,12 +226,16 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
         options.stats.update(variables=len(pm.model.proto.variables), constraints=len(pm.model.proto.constraints))
         options.stats["model_seconds"] = round(time.monotonic() - started, 3)
     solution: dict[str, int] | None = None
-    if not options.skip_rules and not _stop_requested(options):
-        from scheduler.solver.hint import first_fit_hint
-
-        solution = first_fit_hint(pm, options, started, stages)
     proven = True
     deterministic_seconds = 0.0
+    if not options.skip_rules and not _stop_requested(options):
+        from scheduler.solver.hint import first_plan
+
+        first = first_plan(pm, options, started, stages)
+        if first is not None:
+            solution, deterministic_seconds = first.solution, first.deterministic_seconds
+            if first.optimal:
+                groups = []  # every objective is at its floor: no search can do better
     currency = instance.project.currency
     for position, group in enumerate(groups):
         if options.interrupt is not None and options.interrupt.requested:

@@ -1,0 +1,96 @@
+"""Focused neighbourhoods (scheduler/solver/neighbourhood.py): started from the plan a coordinator
+makes by hand, they must reach a plan as good as CP-SAT's proven optimum, valid by the
+independent checker, the same on every run; and the floors that let the solver stop early must
+never be above what a plan can reach."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from plan_checker import check_plan
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate import Size, write  # noqa: E402
+
+from scheduler.instance import Instance  # noqa: E402
+from scheduler.loader import load  # noqa: E402
+from scheduler.plan import to_dict  # noqa: E402
+from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
+from scheduler.solver.hint import complete_plan  # noqa: E402
+from scheduler.solver.model import PlanModel  # noqa: E402
+from scheduler.solver.neighbourhood import Neighbourhoods, at_floors  # noqa: E402
+from scheduler.solver.rules import add_rules  # noqa: E402
+from scheduler.solver.solve import SolveOptions, _plan, _variables, objective_stages, solve  # noqa: E402
+
+# Small enough for CP-SAT to prove its optimum in seconds; busy enough (two events a day at most,
+# shared venues and officers) that planning by hand is far from it.
+SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    return write(SIZE, tmp_path_factory.mktemp("neighbourhood"))
+
+
+@pytest.fixture(scope="module")
+def optimum(scenario) -> dict[str, int]:
+    """CP-SAT's proven optimum, by stage name."""
+    plan = solve(Instance(load(scenario)), SolveOptions(workers=1))
+    assert plan.status == "OPTIMAL"
+    return {"priority": plan.objective[0], "cost": plan.objective[2], "preferred": plan.objective[3]}
+
+
+def by_hand_start(path: Path):
+    """The model and the by-hand plan (first fit, lowest hire cost, first free people) as the
+    current plan of a neighbourhood search."""
+    instance = Instance(load(path))
+    pm = PlanModel(instance)
+    add_rules(pm)
+    stages = objective_stages(pm)
+    fit = FirstFit(instance, Policy())
+    solved = complete_plan(pm, fit.run(), SolveOptions(workers=1), time.monotonic())
+    assert solved is not None, "the by-hand plan breaks a rule of the model"
+    return pm, stages, solved
+
+
+def test_neighbourhoods_reach_the_optimum_from_the_plan_by_hand(scenario, optimum):
+    pm, stages, solved = by_hand_start(scenario)
+    search = Neighbourhoods(pm, stages, solved)
+    by_hand = search.objective()
+    values = search.run(deadline=None)
+    improved = search.objective()
+    assert improved < by_hand
+    assert improved == tuple(-optimum[s.name] if s.maximize else optimum[s.name] for s in stages)
+    plan = to_dict(_plan(pm, {n: values[v.index] for n, v in _variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+    assert check_plan(scenario, plan) == []
+
+
+def test_neighbourhoods_are_deterministic(scenario):
+    runs = []
+    for _ in range(2):
+        pm, stages, solved = by_hand_start(scenario)
+        runs.append(Neighbourhoods(pm, stages, solved).run(deadline=None))
+    assert runs[0] == runs[1]
+
+
+def test_floors_are_never_beyond_the_optimum(scenario, optimum):
+    _pm, stages, _solved = by_hand_start(scenario)
+    for stage in stages:
+        if stage.maximize:
+            assert stage.floor >= optimum[stage.name]
+        else:
+            assert stage.floor <= optimum[stage.name]
+
+
+def test_a_plan_at_its_floors_is_proven_without_search(scenario):
+    pm, stages, solved = by_hand_start(scenario)
+    assert not at_floors(stages, solved.value)  # the plan by hand is not that good
+    search = Neighbourhoods(pm, stages, solved)
+    search.run(deadline=None)
+    reached = at_floors(stages, search.value)
+    assert reached == all(search.value(s.expr) == s.floor for s in stages)
