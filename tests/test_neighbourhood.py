@@ -22,10 +22,11 @@ from scheduler.loader import load  # noqa: E402
 from scheduler.plan import to_dict  # noqa: E402
 from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
 from scheduler.solver.hint import complete_plan  # noqa: E402
+from scheduler.solver.mapping import to_plan, variables  # noqa: E402
 from scheduler.solver.model import PlanModel  # noqa: E402
 from scheduler.solver.neighbourhood import Neighbourhoods, at_floors  # noqa: E402
 from scheduler.solver.rules import add_rules  # noqa: E402
-from scheduler.solver.solve import SolveOptions, _plan, _variables, objective_stages, solve  # noqa: E402
+from scheduler.solver.solve import SolveOptions, objective_stages, solve  # noqa: E402
 
 # Small enough for CP-SAT to prove its optimum in seconds; busy enough (two events a day at most,
 # shared venues and officers) that planning by hand is far from it.
@@ -66,7 +67,7 @@ def test_neighbourhoods_reach_the_optimum_from_the_plan_by_hand(scenario, optimu
     improved = search.objective()
     assert improved < by_hand
     assert improved == tuple(-optimum[s.name] if s.maximize else optimum[s.name] for s in stages)
-    plan = to_dict(_plan(pm, {n: values[v.index] for n, v in _variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+    plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
     assert check_plan(scenario, plan) == []
 
 

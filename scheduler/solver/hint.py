@@ -1,5 +1,6 @@
-"""The solver's first plan: first fit (``scheduler.solver.firstfit``) with cost-aware choices,
-completed by propagation into a value for every variable and given to CP-SAT as its hint."""
+"""The solver's first plan: first fit (``scheduler.solver.firstfit``) with cost-aware choices and
+ejection moves (``ejection.py``), completed by propagation into a value for every variable,
+improved in focused neighbourhoods (``neighbourhood.py``) and given to CP-SAT as its hint."""
 
 from __future__ import annotations
 
@@ -9,23 +10,64 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.instance import Instance
+from scheduler.solver.ejection import Ejection
 from scheduler.solver.firstfit import FirstFit, Placement, Policy
 from scheduler.solver.interrupt import solve_stoppable
+from scheduler.solver.mapping import variables
 from scheduler.solver.model import PlanModel
 from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
-from scheduler.solver.solve import SolveOptions, Stage, _show, _variables
+from scheduler.solver.solve import SolveOptions, Stage, _show
 
 
 @dataclass
 class FirstPlan:
-    solution: dict[str, int]  # the decision variables' values (``solve._snapshot``)
+    solution: dict[str, int]  # the decision variables' values (``mapping.snapshot``)
     optimal: bool  # every objective at its floor: proven optimal without search
     deterministic_seconds: float
 
 
-def first_plan(pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]) -> FirstPlan | None:
-    """The first plan, improved in focused neighbourhoods, set as CP-SAT's (complete) hint."""
-    solved = first_fit_solution(pm, options, started, stages)
+def first_fit(instance: Instance, options: SolveOptions, started: float) -> FirstFit | None:
+    """The plan first fit finds (the cheapest day, venue and people for each occurrence in turn,
+    one pass of local improvement, then ejection moves), reported as the first plan at once: it
+    needs no CP-SAT model, so on large scenarios it comes long before the model is even built,
+    and a time limit or Ctrl-C that stops the search before any better plan still leaves it.
+    None where first fit cannot place every required occurrence."""
+    fit = _best_first_fit(instance)
+    if any(not o.event.optional and o.id not in fit.placed for o in instance.occurrences):
+        return None  # not a plan: CP-SAT searches on its own (and explains, where there is none)
+    fit.improve(passes=1)
+    deadline = None
+    if options.time_limit is not None:
+        deadline = started + options.time_limit / 4
+    Ejection(fit).run(rounds=EJECTION_ROUNDS, deadline=deadline)
+    if options.progress is not None:
+        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {_fit_summary(fit)}")
+    return fit
+
+
+EJECTION_ROUNDS = 8
+
+
+def _fit_summary(fit: FirstFit) -> str:
+    inst = fit.inst
+    parts = []
+    if any(o.event.optional for o in inst.occurrences):
+        priority = sum(o.event.priority for o in inst.occurrences if o.event.optional and o.id in fit.placed)
+        parts.append(f"priority {priority}")
+    cost = sum(sum(p.cost.values()) for p in fit.placed.values())
+    parts.append(f"cost {cost / 100:,.2f} {inst.project.currency}")
+    if any(o.event.preferred for o in inst.occurrences):
+        outside = sum(fit._worth(inst.by_id[oid], p)[1] for oid, p in fit.placed.items())
+        parts.append(f"{outside} day{'' if outside == 1 else 's'} outside preferred")
+    return ", ".join(parts)
+
+
+def first_plan(
+    pm: PlanModel, fit: FirstFit, options: SolveOptions, started: float, stages: list[Stage]
+) -> FirstPlan | None:
+    """The first-fit plan, completed into a value for every variable, improved in focused
+    neighbourhoods where the model is small enough for them, and set as CP-SAT's complete hint."""
+    solved = complete_plan(pm, fit.placed, options, started)
     if solved is None:
         return None
     currency = pm.instance.project.currency
@@ -36,11 +78,13 @@ def first_plan(pm: PlanModel, options: SolveOptions, started: float, stages: lis
             options.progress(f"{time.monotonic() - started:7.2f}s  better plan (focused neighbourhood): {shown}")
 
     search = Neighbourhoods(pm, stages, solved, options.seed)
-    deadline = None
-    if options.time_limit is not None:
-        # Half of what is left at most: CP-SAT's bound tells how good the plan is.
-        deadline = time.monotonic() + (options.time_limit - (time.monotonic() - started)) / 2
-    values = search.run(deadline, options.interrupt, report)
+    if len(pm.model.proto.variables) <= NEIGHBOURHOOD_VARIABLES:
+        deadline = None
+        if options.time_limit is not None:
+            # Half of what is left at most: CP-SAT's bound tells how good the plan is.
+            deadline = time.monotonic() + (options.time_limit - (time.monotonic() - started)) / 2
+        search.run(deadline, options.interrupt, report)
+    values = search.values
     proto = pm.model.proto
     proto.solution_hint.vars.clear()
     proto.solution_hint.values.clear()
@@ -58,24 +102,33 @@ def first_plan(pm: PlanModel, options: SolveOptions, started: float, stages: lis
                     "bounds": {st.name: st.floor for st in stages},
                 }
             )
-    solution = {name: values[var.index] for name, var in _variables(pm)}
+    solution = {name: values[var.index] for name, var in variables(pm)}
     return FirstPlan(solution, optimal, round(search.deterministic_seconds, 2))
 
 
-def first_fit_solution(
-    pm: PlanModel, options: SolveOptions, started: float, stages: list[Stage]
-) -> cp_model.CpSolver | None:
-    """Give CP-SAT the plan that first fit finds (the cheapest day, venue and people for each
-    occurrence in turn, then one pass of local improvement) as a hint, and return it as the first
-    plan: on large scenarios it comes long before CP-SAT's presolve is done, and a time limit or
-    Ctrl-C that stops the search before any better plan still leaves a valid one."""
-    fit = _best_first_fit(pm.instance)
-    solver = complete_plan(pm, fit.improve(passes=1), options, started)
-    if solver is not None and options.progress is not None:
-        currency = pm.instance.project.currency
-        shown = ", ".join(_show(st, solver.value(st.expr), currency) for st in stages)
-        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {shown}")
-    return solver
+# Each neighbourhood solve presolves the whole model with the rest fixed: about 1 s at 20,000
+# variables (140 occurrences), 5-10 s at 65,000 and 30 s at 300,000, where ejection moves
+# (``ejection.py``) do the work instead.
+NEIGHBOURHOOD_VARIABLES = 100_000
+
+
+def decisions(pm: PlanModel, placed: dict[str, Placement]) -> dict[str, int]:
+    """The decision variables' values of a first-fit plan (``mapping.snapshot``'s keys), without
+    CP-SAT: what a stop before the completed hint still writes."""
+    out = {}
+    for name, _var in variables(pm):
+        kind, oid, *rest = name.split(":", 2)
+        placement = placed.get(oid)
+        if kind == "s":
+            out[name] = int(placement is not None)
+        elif kind == "t":
+            out[name] = placement.start if placement else 0
+        elif kind == "a":
+            out[name] = int(placement is not None and placement.venue == rest[0])
+        else:
+            group, person = rest[0].split(":", 1)
+            out[name] = int(placement is not None and (int(group), person) in placement.picks)
+    return out
 
 
 def complete_plan(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,9 +21,11 @@ from ortools.sat.python import cp_model
 
 from scheduler.diff import carry_sequences
 from scheduler.errors import InfeasibleError, NoPlanError
-from scheduler.instance import Instance, Occurrence
-from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence
+from scheduler.instance import Instance
+from scheduler.plan import Plan
 from scheduler.solver.interrupt import Interrupt, SearchInterrupted, solve_stoppable
+from scheduler.solver.mapping import cheapest as least_cost
+from scheduler.solver.mapping import snapshot, to_plan, variables
 from scheduler.solver.model import PlanModel
 from scheduler.solver.rules import add_rules
 
@@ -74,7 +75,7 @@ def objective_stages(pm: PlanModel, previous: Plan | None = None) -> list[Stage]
         stages.append(Stage("changes", changes, False, bound, floor=0))
     # Every occurrence costs at least its cheapest way to be held; with the best priority every
     # occurrence is held, so the plan costs at least the sum of those.
-    cheapest = {o.id: _cheapest(pm, o) for o in inst.occurrences}
+    cheapest = {o.id: least_cost(pm, o) for o in inst.occurrences}
     parts = {o.id: (pm.occurrence_cost[o.id], pm.occurrence_cost_bound[o.id]) for o in inst.occurrences}
     total = sum(pm.occurrence_cost_bound.values())
     stages.append(Stage("cost", pm.total_cost, False, total, parts, cheapest, sum(cheapest.values())))
@@ -218,6 +219,11 @@ def _decompose(group: list[Stage], bound: float) -> list[int]:
 def solve(instance: Instance, options: SolveOptions) -> Plan:
     """Solve to a plan; raises ``InfeasibleError`` or ``NoPlanError``."""
     started = time.monotonic()
+    fit = None
+    if not options.skip_rules and not _stop_requested(options):
+        from scheduler.solver.hint import first_fit
+
+        fit = first_fit(instance, options, started)
     pm = PlanModel(instance)
     add_rules(pm, skip=options.skip_rules)
     stages = objective_stages(pm, options.previous)
@@ -228,14 +234,16 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
     solution: dict[str, int] | None = None
     proven = True
     deterministic_seconds = 0.0
-    if not options.skip_rules and not _stop_requested(options):
-        from scheduler.solver.hint import first_plan
+    if fit is not None:
+        from scheduler.solver.hint import decisions, first_plan
 
-        first = first_plan(pm, options, started, stages)
+        first = first_plan(pm, fit, options, started, stages) if not _stop_requested(options) else None
         if first is not None:
             solution, deterministic_seconds = first.solution, first.deterministic_seconds
             if first.optimal:
                 groups = []  # every objective is at its floor: no search can do better
+        elif _stop_requested(options) or _out_of_time(options, started):
+            solution = decisions(pm, fit.placed)  # stopped before the hint was complete: first fit's plan
     currency = instance.project.currency
     for position, group in enumerate(groups):
         if options.interrupt is not None and options.interrupt.requested:
@@ -270,7 +278,7 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
                 raise NoPlanError("no plan was found within the time limit; give more time with --time-limit")
             proven = False
             break
-        solution = _snapshot(pm, solver)
+        solution = snapshot(pm, solver)
         if options.stats is not None:
             options.stats.setdefault("stages", []).append(_stage_stats(group, solver, status, started))
         if status == cp_model.OPTIMAL:
@@ -280,12 +288,16 @@ def solve(instance: Instance, options: SolveOptions) -> Plan:
             proven = False
             pm.model.add(objective <= round(solver.objective_value))
         pm.model.clear_hints()
-        for name, var in _variables(pm):
+        for name, var in variables(pm):
             pm.model.add_hint(var, solution[name])
-    plan = _plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
+    plan = to_plan(pm, solution, "OPTIMAL" if proven else "FEASIBLE", round(deterministic_seconds, 2), options)
     if options.previous is not None:
         carry_sequences(plan, options.previous)  # sequences, and the objective's second entry
     return plan
+
+
+def _out_of_time(options: SolveOptions, started: float) -> bool:
+    return options.time_limit is not None and time.monotonic() - started >= options.time_limit
 
 
 def _stop_requested(options: SolveOptions) -> bool:
@@ -326,168 +338,6 @@ def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolve
     if time_limit is not None:
         params.max_time_in_seconds = max(0.05, time_limit)
     return solver
-
-
-def _variables(pm: PlanModel):
-    for o in pm.instance.occurrences:
-        yield f"s:{o.id}", pm.scheduled[o.id]
-        yield f"t:{o.id}", pm.start[o.id]
-        for v, var in pm.at[o.id].items():
-            yield f"a:{o.id}:{v}", var
-        for (g, p), var in pm.pick[o.id].items():
-            yield f"p:{o.id}:{g}:{p}", var
-
-
-def _snapshot(pm: PlanModel, solver: cp_model.CpSolver) -> dict[str, int]:
-    return {name: solver.value(var) for name, var in _variables(pm)}
-
-
-def _plan(pm: PlanModel, solution: dict[str, int], status: str, seconds: float, options: SolveOptions) -> Plan:
-    """Map the solution back to domain objects; costs and the objective vector are recomputed
-    from the cost model, so the plan never depends on how the model summed them."""
-    inst = pm.instance
-    s = inst.scenario
-    occurrences: list[PlannedOccurrence] = []
-    category_totals: Counter = Counter()
-    year_totals: Counter = Counter()
-    outside = 0
-    for o in inst.occurrences:
-        item = PlannedOccurrence(o.id, o.event.id, o.index, o.event.kind, o.event.title, bool(solution[f"s:{o.id}"]))
-        if item.scheduled:
-            start_day = solution[f"t:{o.id}"]
-            venue = next(v for v in o.event.venues if solution[f"a:{o.id}:{v}"])
-            people = list(o.fixed) + sorted({p for (g, p) in pm.pick[o.id] if solution[f"p:{o.id}:{g}:{p}"]})
-            item.start, item.end = inst.date(start_day), inst.date(start_day + o.duration - 1)
-            item.venue = venue
-            location = s.venue_location(venue)
-            item.location, item.country = location.id, location.country
-            cost = inst.costs.occurrence_fixed(o.event, venue)
-            for p in sorted(people):
-                lo, hi = inst.away_offsets(o, p, venue)
-                item.attendees.append(Attendance(p, inst.date(start_day + lo), inst.date(start_day + hi)))
-                cost.update(inst.costs.attendee(s.people[p], o.event, venue))
-            item.cost = {
-                c: cost.get(c, 0)
-                for c in inst.costs.categories()
-                if c in cost or c in ("travel", "per_diem", "accommodation", "venue")
-            }
-            category_totals.update(item.cost)
-            year_totals[item.start.year] += item.total_cost
-            outside += sum(
-                1
-                for d in range(o.duration)
-                if o.event.preferred and not any(inst.date(start_day + d) in r for r in o.event.preferred)
-            )
-        occurrences.append(item)
-    _explain_left_out(pm, occurrences, category_totals, year_totals)
-    priority = sum(o.event.priority for o in inst.occurrences if o.event.optional and solution[f"s:{o.id}"])
-    objective = [priority, 0, sum(category_totals.values()), outside]
-    budget = s.budget
-    categories = {c: BudgetLine(category_totals.get(c, 0), budget.categories.get(c)) for c in inst.costs.categories()}
-    years = {
-        y: BudgetLine(year_totals.get(y, 0), budget.years.get(y)) for y in sorted(set(year_totals) | set(budget.years))
-    }
-    project = {"id": s.project.id, "name": s.project.name, "currency": s.project.currency}
-    return Plan(
-        project,
-        status,
-        objective,
-        seconds,
-        options.seed,
-        options.workers,
-        occurrences,
-        budget.total,
-        categories,
-        years,
-    )
-
-
-def _explain_left_out(pm: PlanModel, occurrences: list[PlannedOccurrence], categories: Counter, years: Counter) -> None:
-    """Why each optional occurrence was left out, in one word and a sentence (see docs/plan.md)."""
-    inst = pm.instance
-    s = inst.scenario
-    scheduled = {o.id for o in occurrences if o.scheduled}
-    total = sum(categories.values())
-    for item in occurrences:
-        if item.scheduled:
-            continue
-        o = inst.by_id[item.id]
-        if o.index > 1 and f"{o.event.id}-{o.index - 1}" not in scheduled:
-            item.reason, item.detail = (
-                "series",
-                f"the series' occurrence {o.index - 1} is not scheduled",
-            )
-            continue
-        missing = [a.event for a in o.event.after if f"{a.event}-1" not in scheduled]
-        if missing:
-            item.reason, item.detail = (
-                "order",
-                f"it comes after {', '.join(missing)}, which is not scheduled",
-            )
-            continue
-        if not _has_possible_start(inst, o):
-            item.reason, item.detail = (
-                "calendar",
-                "no day in its window suits its venues and its attendees",
-            )
-            continue
-        cheapest = _cheapest(pm, o)
-        short = []
-        if total + cheapest > s.budget.total:
-            short.append(f"the total budget has {(s.budget.total - total) / 100:,.2f} left")
-        for category, cap in s.budget.categories.items():
-            need = _cheapest(pm, o, category)
-            if need and categories.get(category, 0) + need > cap:
-                short.append(f"the {category} cap has {(cap - categories.get(category, 0)) / 100:,.2f} left")
-        first, last = inst.window_starts(o)
-        for year in range(inst.date(first).year, inst.date(last).year + 1):
-            cap = s.budget.years.get(year)
-            if cap is not None and years.get(year, 0) + cheapest > cap:
-                short.append(f"the {year} cap has {(cap - years.get(year, 0)) / 100:,.2f} left")
-        if short:
-            item.reason = "budget"
-            item.detail = f"it costs at least {cheapest / 100:,.2f} {s.project.currency}; " + "; ".join(short)
-        else:
-            item.reason, item.detail = (
-                "calendar",
-                "no dates are left for it beside the occurrences that matter more",
-            )
-
-
-def _has_possible_start(inst: Instance, o: Occurrence) -> bool:
-    first, last = inst.window_starts(o)
-    if last < first:
-        return False
-    for v in o.event.venues:
-        if o.size > inst.scenario.venues[v].capacity:
-            continue
-        starts = set(inst.event_day_starts(o, v))
-        for p in o.fixed:
-            starts &= set(inst.attendance_starts(o, p, v))
-        if any(first <= d <= last for d in starts):
-            return True
-    return False
-
-
-def _cheapest(pm: PlanModel, o: Occurrence, category: str | None = None) -> int:
-    """The least an occurrence can cost (in one category, or in all), over its venues and seats."""
-    inst = pm.instance
-    best = None
-    for v in o.event.venues:
-        fixed = pm.fixed_cost(o, v)
-        amount = fixed.get(category, 0) if category else sum(fixed.values())
-        for group in o.seat_groups:
-            costs = sorted(
-                (
-                    inst.costs.attendee(inst.scenario.people[p], o.event, v).get(category, 0)
-                    if category
-                    else sum(inst.costs.attendee(inst.scenario.people[p], o.event, v).values())
-                )
-                for p in group.candidates
-            )
-            amount += sum(costs[: group.need])
-        best = amount if best is None else min(best, amount)
-    return best or 0
 
 
 def report_to_stderr(line: str) -> None:
