@@ -8,7 +8,6 @@ ones explanations and tests use.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 import pendulum
@@ -206,62 +205,6 @@ def add_venue(pm: PlanModel) -> None:
     for v in sorted(intervals):
         if len(intervals[v]) > 1:
             m.add_no_overlap(intervals[v])
-    if not pm.guards.enabled:  # the cuts assume every closure holds: explain switches them off
-        for v in sorted(intervals):
-            _add_venue_energy_cuts(pm, v)
-
-
-def _add_venue_energy_cuts(pm: PlanModel, venue: str) -> None:
-    """Redundant cuts for the linear relaxation: in any span of days (the horizon, each year,
-    quarter and month), the occurrences held at a venue need at least their least overlap with
-    the span in distinct open days of the venue, and the venue has only so many.
-
-    The no-overlap constraint says the same, but not to the LP: without the cuts, the cost bound
-    holds every occurrence at its cheapest venue, even when that venue has far fewer open days
-    than those occurrences need (the largest benchmark puts 191 occurrences' cheapest option at
-    one ministry)."""
-    m, inst = pm.model, pm.instance
-    at_venue = [o for o in inst.occurrences if venue in pm.at[o.id] and o.size <= inst.scenario.venues[venue].capacity]
-    if len(at_venue) < 2:
-        return
-    blocked = inst.venue_blocked[venue].reasons
-    open_before = [0]
-    for day in range(inst.horizon):
-        open_before.append(open_before[-1] + (day not in blocked))
-    reach = {o.id: inst.window_starts(o) for o in at_venue}
-    for a, b in _spans(inst):
-        terms, need = [], 0
-        for o in at_venue:
-            first, last = reach[o.id]
-            if last < first:
-                continue
-            least = min(_overlap(first, o.duration, a, b), _overlap(last, o.duration, a, b))
-            if least > 0:
-                terms.append(least * pm.at[o.id][venue])
-                need += least
-        available = open_before[b + 1] - open_before[a]
-        if need > available:
-            m.add(sum(terms) <= available)
-
-
-def _overlap(start: int, duration: int, a: int, b: int) -> int:
-    return max(0, min(start + duration - 1, b) - max(start, a) + 1)
-
-
-def _spans(inst) -> list[tuple[int, int]]:
-    """The horizon, and each calendar year, quarter and month in it, as day-index spans."""
-    spans = {(0, inst.horizon - 1)}
-    first, last = inst.date(0), inst.date(inst.horizon - 1)
-    for months in (12, 3, 1):
-        year, month = first.year, 1 if months == 12 else ((first.month - 1) // months) * months + 1
-        while (year, month) <= (last.year, last.month):
-            start = inst.day(dt.date(year, month, 1))
-            month += months
-            if month > 12:
-                year, month = year + 1, month - 12
-            end = inst.day(dt.date(year, month, 1)) - 1
-            spans.add((max(0, start), min(inst.horizon - 1, end)))
-    return sorted(spans)
 
 
 def add_team_load(pm: PlanModel) -> None:
