@@ -95,3 +95,26 @@ def test_a_plan_at_its_floors_is_proven_without_search(scenario):
     search.run(deadline=None)
     reached = at_floors(stages, search.value)
     assert reached == all(search.value(s.expr) == s.floor for s in stages)
+
+
+def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
+    from scheduler.solver.ejection import Ejection
+    from scheduler.solver.hint import decisions
+
+    instance = Instance(load(scenario))
+    fit = FirstFit(instance, Policy(venue="total", people="cheapest"))
+    fit.run()
+    search = Ejection(fit)
+    shortfall = [sum(search.shortfall(o)[1:]) for o in instance.occurrences]
+    before = sum(sum(p.cost.values()) for p in fit.placed.values())
+    assert search.run(rounds=8) > 0
+    after = sum(sum(p.cost.values()) for p in fit.placed.values())
+    assert after < before and len(fit.placed) == len(instance.occurrences)
+    assert sum(sum(search.shortfall(o)[1:]) for o in instance.occurrences) < sum(shortfall)
+    pm = PlanModel(instance)
+    plan = to_dict(to_plan(pm, decisions(pm, fit.placed), "FEASIBLE", 0.0, SolveOptions()))
+    assert check_plan(scenario, plan) == []
+    again = FirstFit(Instance(load(scenario)), Policy(venue="total", people="cheapest"))
+    again.run()
+    Ejection(again).run(rounds=8)
+    assert again.placed == fit.placed

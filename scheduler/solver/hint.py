@@ -36,12 +36,13 @@ def first_fit(instance: Instance, options: SolveOptions, started: float) -> Firs
     if any(not o.event.optional and o.id not in fit.placed for o in instance.occurrences):
         return None  # not a plan: CP-SAT searches on its own (and explains, where there is none)
     fit.improve(passes=1)
+    if options.progress is not None:
+        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {_fit_summary(fit)}")
     deadline = None
     if options.time_limit is not None:
         deadline = started + options.time_limit / 4
-    Ejection(fit).run(rounds=EJECTION_ROUNDS, deadline=deadline)
-    if options.progress is not None:
-        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {_fit_summary(fit)}")
+    if Ejection(fit).run(rounds=EJECTION_ROUNDS, deadline=deadline) and options.progress is not None:
+        options.progress(f"{time.monotonic() - started:7.2f}s  better plan (ejection moves): {_fit_summary(fit)}")
     return fit
 
 
