@@ -20,8 +20,8 @@ import time
 from scheduler.instance import Occurrence
 from scheduler.solver.firstfit import FirstFit, Placement
 
-MAX_BLOCKERS = 4  # an option needing more occurrences moved is not tried
-OPTIONS_PER_TARGET = 3  # options tried per occurrence and round
+MAX_BLOCKERS = 6  # an option needing more occurrences moved is not tried
+OPTIONS_PER_TARGET = 6  # options tried per occurrence and round
 
 
 class Ejection:

@@ -34,6 +34,7 @@ NEAREST = 12  # competing occurrences freed with each target
 BATCH = 48  # occurrences freed together in one solve
 ROUNDS = 3  # passes over the targets while any improves
 SOLVE_DTIME = 2.0  # deterministic seconds per neighbourhood
+MAX_SOLVES = 60  # then CP-SAT's own search takes over (each solve presolves the whole model)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Neighbourhoods:
                     for q in self._neighbourhood(o, occupancy):
                         if q not in free:
                             free.append(q)
-                if _stopped(deadline, interrupt):
+                if _stopped(deadline, interrupt) or self.solves >= MAX_SOLVES:
                     return self.values
                 if self._solve(free, deadline, interrupt):
                     improved = True
