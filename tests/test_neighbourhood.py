@@ -118,3 +118,37 @@ def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
     again.run()
     Ejection(again).run(rounds=8)
     assert again.placed == fit.placed
+
+
+def test_with_the_published_plan_first_fit_keeps_what_still_fits(scenario, tmp_path):
+    """Re-planning (--previous): first fit starts from the published placements that every rule
+    still allows, so the first plan changes only what must change."""
+    from scheduler.solver.hint import first_fit
+
+    published = solve(Instance(load(scenario)), SolveOptions(workers=1))
+    same = first_fit(Instance(load(scenario)), SolveOptions(workers=1, previous=published), time.monotonic())
+    assert same.pinned == {o.id for o in published.scheduled}
+    for o in published.scheduled:
+        kept = same.placed[o.id]
+        assert same.inst.date(kept.start) == o.start and kept.venue == o.venue
+        assert set(kept.people(same.inst.by_id[o.id])) == {a.person for a in o.attendees}
+    # One officer of one published occurrence is now on leave over its dates.
+    victim = next(o for o in published.scheduled if any(a.person.count("-") for a in o.attendees))
+    person = victim.attendees[-1].person
+    text = scenario.read_text(encoding="utf-8")
+    marker = f'id = "{person}"\n'
+    assert marker in text
+    leave = f'unavailable = ["{victim.start.isoformat()}/{victim.end.isoformat()}"]\n'
+    changed = tmp_path / "scenario.toml"
+    for extra in scenario.parent.iterdir():
+        if extra.is_dir():
+            (tmp_path / extra.name).symlink_to(extra)
+    block = text.split(marker, 1)
+    after = block[1].replace("unavailable = [", "unavailable = [" + leave.split("[", 1)[1].rstrip("]\n") + ", ", 1)
+    if "unavailable = [" not in block[1].split("[[", 1)[0]:
+        after = leave + block[1]
+    changed.write_text(block[0] + marker + after, encoding="utf-8")
+    fit = first_fit(Instance(load(changed)), SolveOptions(workers=1, previous=published), time.monotonic())
+    moved = {o.id for o in published.scheduled} - fit.pinned
+    assert victim.id in moved
+    assert len(moved) <= 3  # the victim, and at most a series neighbour or two that depend on it

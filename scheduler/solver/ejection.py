@@ -119,7 +119,7 @@ class Ejection:
             for o in targets:
                 if deadline is not None and time.monotonic() >= deadline:
                     return self.moves
-                if any(self.shortfall(o)):
+                if o.id not in self.fit.pinned and any(self.shortfall(o)):
                     self._improve(o)
             if self.moves == kept_before:
                 break
@@ -165,7 +165,7 @@ class Ejection:
                 if not allowed(day):
                     continue
                 blockers = self._blockers(o, day, v)
-                if len(blockers) <= MAX_BLOCKERS:
+                if len(blockers) <= MAX_BLOCKERS and fit.pinned.isdisjoint(blockers):
                     options.append((len(blockers), abs(day - centre), day, v, blockers))
         options.sort(key=lambda option: option[:4])
         return options

@@ -61,6 +61,7 @@ class FirstFit:
         self.totals: Counter = Counter()  # category -> cents
         self.years: Counter = Counter()  # year -> cents
         self.placed: dict[str, Placement] = {}
+        self.pinned: set[str] = set()  # placed as published (--previous): kept where they are
         self.reasons: dict[str, str] = {}
         self._starts: dict[tuple, frozenset[int]] = {}
         self._cost_cache: dict[tuple, object] = {}
@@ -88,13 +89,15 @@ class FirstFit:
                     # Cheap days chosen one by one can leave a later occurrence of the series no
                     # free day within its tolerance: plan this event again, each on its earliest day.
                     for o in occurrences:
-                        if o.id in self.placed:
+                        if o.id in self.placed and o.id not in self.pinned:
                             self._uncommit(o, self.placed[o.id])
                     self._place_event(occurrences, reserve, "earliest")
         return self.placed
 
     def _place_event(self, occurrences: list[Occurrence], reserve: int, day_choice: str) -> None:
         for o in occurrences:
+            if o.id in self.placed:
+                continue
             placement = self._place(o, reserve, day_choice=day_choice)
             if placement is not None:
                 self._commit(o, placement)
@@ -228,6 +231,8 @@ class FirstFit:
                             self._commit(o, found)
                             self.reasons.pop(o.id, None)
                             moved = True
+                    continue
+                if o.id in self.pinned:
                     continue
                 self._uncommit(o, current)
                 found = self._place(o, 0, best=current)

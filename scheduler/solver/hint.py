@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.instance import Instance
+from scheduler.plan import Plan
 from scheduler.solver.ejection import Ejection
 from scheduler.solver.firstfit import FirstFit, Placement, Policy
 from scheduler.solver.interrupt import solve_stoppable
@@ -17,6 +18,7 @@ from scheduler.solver.mapping import variables
 from scheduler.solver.model import PlanModel
 from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
 from scheduler.solver.solve import SolveOptions, Stage, _show
+from scheduler.solver.stability import drop_orphans, seed_published
 
 
 @dataclass
@@ -32,7 +34,7 @@ def first_fit(instance: Instance, options: SolveOptions, started: float) -> Firs
     needs no CP-SAT model, so on large scenarios it comes long before the model is even built,
     and a time limit or Ctrl-C that stops the search before any better plan still leaves it.
     None where first fit cannot place every required occurrence."""
-    fit = _best_first_fit(instance)
+    fit = _best_first_fit(instance, options.previous)
     if any(not o.event.optional and o.id not in fit.placed for o in instance.occurrences):
         return None  # not a plan: CP-SAT searches on its own (and explains, where there is none)
     fit.improve(passes=1)
@@ -165,7 +167,7 @@ def complete_plan(
     return solver
 
 
-def _best_first_fit(instance: Instance):
+def _best_first_fit(instance: Instance, previous: Plan | None = None):
     """First fit on the cheapest days; where that leaves out optional occurrences (cheap days
     taken early can crowd them out), also on the earliest days, and the better of the two in the
     objective's order (priority, then cost): the hint never schedules less than planning by hand."""
@@ -174,11 +176,18 @@ def _best_first_fit(instance: Instance):
         priority = sum(o.event.priority for o in instance.occurrences if o.event.optional and o.id in fit.placed)
         return -priority, sum(sum(p.cost.values()) for p in fit.placed.values())
 
-    best = FirstFit(instance, Policy(venue="total", people="cheapest", day="cheapest"))
-    best.run()
+    def planned(policy: Policy) -> FirstFit:
+        fit = FirstFit(instance, policy)
+        if previous is not None:
+            seed_published(fit, previous)
+        fit.run()
+        if previous is not None:
+            drop_orphans(fit)
+        return fit
+
+    best = planned(Policy(venue="total", people="cheapest", day="cheapest"))
     if any(o.event.optional and o.id not in best.placed for o in instance.occurrences):
-        other = FirstFit(instance, Policy(venue="total", people="cheapest", day="earliest"))
-        other.run()
+        other = planned(Policy(venue="total", people="cheapest", day="earliest"))
         if worth(other) < worth(best):
             best = other
     return best
