@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 from ortools.sat.python import cp_model
 
@@ -59,25 +60,34 @@ class Interrupt:
         solver.parameters.catch_sigint_signal = False
         _rearm_sigint()
         outcome: dict[str, object] = {}
+        # Waited on instead of ``Thread.join``: a signal handler that raises while ``join`` waits
+        # makes CPython 3.11 mark the still-running thread as stopped (its ``bpo-45274`` clean-up
+        # releases the thread's own lock), so a later ``join`` returns at once and the process could
+        # exit under a running CP-SAT search, which aborts it ("terminate called without an
+        # active exception").
+        finished = threading.Event()
 
         def search() -> None:
             try:
                 outcome["status"] = solver.solve(model, callback)
             except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
                 outcome["error"] = error
+            finally:
+                finished.set()
 
         worker = threading.Thread(target=search, name="cp-sat-search", daemon=True)
         self._running = solver
         worker.start()
         try:
-            while worker.is_alive():
-                worker.join(_POLL_SECONDS)
+            while not finished.wait(_POLL_SECONDS):
                 if self.requested:
                     solver.stop_search()
         except BaseException:
             # A second Ctrl-C (the handler raised): stop the search before leaving it behind.
+            give_up = time.monotonic() + 5
             solver.stop_search()
-            worker.join(5)
+            while not finished.wait(_POLL_SECONDS) and time.monotonic() < give_up:
+                solver.stop_search()  # repeated: a stop that comes before the search has set up is lost
             raise
         finally:
             self._running = None
