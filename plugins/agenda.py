@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.plugins.agenda_programme import kind_name, programme
+from scheduler.plugins.fanout import fan_out
 
 from scheduler import OutputFormat, RenderContext, hookimpl
 from scheduler.countries import country_name
@@ -115,8 +117,12 @@ class Agenda:
 
 def render(context: RenderContext) -> list[Path]:
     locale = locale_option(context.options)
+    return fan_out(context, context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale))
+
+
+def _write(context: RenderContext, occurrences: list[PlannedOccurrence], locale: str) -> list[Path]:
     written = []
-    for occurrence in context.plan.scheduled:
+    for occurrence in occurrences:
         agenda = build_agenda(context.scenario, occurrence, locale, context.now)
         values = {"agenda": agenda, "md": markdown_text}
         written.append(
@@ -130,7 +136,7 @@ def render(context: RenderContext) -> list[Path]:
 
 def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str, now: dt.datetime) -> Agenda:
     """The agenda of one scheduled occurrence."""
-    from babel.dates import format_date, format_interval
+    from babel.dates import format_interval
 
     event = scenario.events[occurrence.event]
     venue = scenario.venues[occurrence.venue]
@@ -164,8 +170,6 @@ def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str,
 
 def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, locale: str) -> list[ProgrammeDay]:
     """Arrival days, event days with their sessions, departure days; holidays on travel days noted."""
-    from babel.dates import format_date
-
     sessions, _ = programme(event)
     start, end = occurrence.start, occurrence.end
     first = start - dt.timedelta(days=event.travel_days_before)
@@ -200,8 +204,6 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
 
 def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale: str) -> list[CountryGroup]:
     """Attendees by country (by name), then organisation (by name), then person (by name)."""
-    from babel.dates import format_date
-
     by_country: dict[str, dict[str, list[Participant]]] = {}
     for attendance in occurrence.attendees:
         person = scenario.people[attendance.person]
@@ -262,8 +264,6 @@ def _utc_offset(offset: dt.timedelta) -> str:
 
 
 def _travel_text(event: Event, start: dt.date, end: dt.date, locale: str) -> str:
-    from babel.dates import format_date
-
     if event.travel_days_before:
         arrival = "arrival " + format_date(start - dt.timedelta(days=event.travel_days_before), "full", locale=locale)
     else:
@@ -273,6 +273,14 @@ def _travel_text(event: Event, start: dt.date, end: dt.date, locale: str) -> str
     else:
         departure = "departure after the close"
     return f"{arrival}; {departure}"
+
+
+@lru_cache(maxsize=65536)
+def format_date(day: dt.date, pattern: str, locale: str) -> str:
+    """babel's ``format_date``, remembered: a plan's agendas write the same days again and again."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(day, pattern, locale=locale)
 
 
 def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
@@ -38,11 +38,17 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name gettext tools
 
 @dataclass(frozen=True)
 class Language:
-    """The words (a gettext catalog) and conventions (a babel locale) of one message."""
+    """The words (a gettext catalog) and conventions (a babel locale) of one message.
+
+    Every answer is a pure function of the language and the arguments, and babel takes a while to
+    format a date or an amount, while a large plan asks for the same few hundred dates and amounts
+    thousands of times (once per invitation, feed entry and agenda): each answer is kept in
+    ``_memo``, which lives as long as the ``Language`` (``language_for`` keeps one per language)."""
 
     code: str  # the catalog actually used: "ro", or "en" for the English source text
     locale: Locale
     translations: gettext.NullTranslations
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -52,11 +58,11 @@ class Language:
 
     def date(self, day: dt.date) -> str:
         """``Tuesday, 1 March 2022`` / ``marți, 1 martie 2022``: full, so no one misreads a day."""
-        return babel_dates.format_date(day, "full", locale=self.locale)
+        return self._remember(("date", day), babel_dates.format_date, day, "full", locale=self.locale)
 
     def short_date(self, day: dt.date) -> str:
         """``1 March 2022`` / ``1 martie 2022``."""
-        return babel_dates.format_date(day, "long", locale=self.locale)
+        return self._remember(("short_date", day), babel_dates.format_date, day, "long", locale=self.locale)
 
     def date_range(self, first: dt.date, last: dt.date) -> str:
         """Both days inclusive, each written out in full."""
@@ -67,18 +73,30 @@ class Language:
     def short_range(self, first: dt.date, last: dt.date) -> str:
         """``1–2 Mar 2022`` / ``1–2 mar. 2022``: for subject lines."""
         if first == last:
-            return babel_dates.format_date(first, "medium", locale=self.locale)
-        return babel_dates.format_interval(first, last, "yMMMd", locale=self.locale)
+            return self._remember(("medium_date", first), babel_dates.format_date, first, "medium", locale=self.locale)
+        return self._remember(
+            ("short_range", first, last), babel_dates.format_interval, first, last, "yMMMd", locale=self.locale
+        )
 
     def time(self, moment: dt.time) -> str:
-        return babel_dates.format_time(moment, "short", locale=self.locale)
+        return self._remember(("time", moment), babel_dates.format_time, moment, "short", locale=self.locale)
 
     def money(self, cents: int, currency: str) -> str:
         """Cents printed in the language's conventions, exactly (no float on the way)."""
-        return babel_numbers.format_currency(Decimal(cents).scaleb(-2), currency, locale=self.locale)
+        return self._remember(("money", cents, currency), _format_money, cents, currency, self.locale)
 
     def country(self, code: str) -> str:
         return self.locale.territories.get(code, code)
+
+    def _remember(self, key: tuple, function, *args, **kwargs) -> str:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = function(*args, **kwargs)
+        return found
+
+
+def _format_money(cents: int, currency: str, locale: Locale) -> str:
+    return babel_numbers.format_currency(Decimal(cents).scaleb(-2), currency, locale=locale)
 
 
 def language_for(context, requested: str | None) -> Language:

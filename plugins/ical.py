@@ -23,6 +23,7 @@ from pathlib import Path
 from scheduler.plugins import icalbuild
 from scheduler.plugins.briefing import attendee_briefing, description_text
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
+from scheduler.plugins.fanout import fan_out
 from scheduler.plugins.i18n import language_for
 
 from scheduler import OutputFormat, hookimpl
@@ -47,81 +48,116 @@ def render(context) -> list[Path]:
     with_attendees = _flag(context.options, ATTENDEES_OPTION, default=True)
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
     gone = withdrawals(context.plan, context.previous)
-    written = [_plan_feed(context, scheduled, gone, with_attendees)]
-    written += _people_feeds(context, scheduled, gone, with_attendees)
-    written += _event_files(context, scheduled, gone, with_attendees)
+    # Each occurrence's events are built and serialised once: as the plan has them (for the plan
+    # feed and the occurrence's own file) and with DESCRIPTION open (for each reader's feed).
+    built = fan_out(
+        context,
+        scheduled,
+        lambda context, chunk: [_occurrence_events(context, occurrence, with_attendees) for occurrence in chunk],
+    )
+    shared = {o.id: events for o, (events, _template) in zip(scheduled, built, strict=True)}
+    templates = {o.id: template for o, (_events, template) in zip(scheduled, built, strict=True)}
+    written = [_plan_feed(context, scheduled, gone, shared)]
+    written += _people_feeds(context, scheduled, gone, templates)
+    written += _event_files(context, scheduled, gone, shared)
     return written
 
 
-def _plan_feed(context, scheduled, gone, with_attendees) -> Path:
+def _plan_feed(context, scheduled, gone, shared) -> Path:
     project = context.scenario.project
-    calendar = icalbuild.new_calendar("PUBLISH", project.name)
-    entries = [(o.start, o.id, _scheduled_events(context, o, None, with_attendees)) for o in scheduled]
-    entries += [(w.occurrence.start, w.occurrence.id, _cancelled_events(context, w, None)) for w in gone if w.dropped]
-    _add_sorted(calendar, entries)
-    return context.write_bytes("calendar/plan.ics", icalbuild.serialize(calendar, context))
+    entries = [(o.start, o.id, shared[o.id]) for o in scheduled]
+    entries += [(w.occurrence.start, w.occurrence.id, _cancelled(context, w, None)) for w in gone if w.dropped]
+    return context.write_bytes("calendar/plan.ics", _calendar_bytes(context, project.name, entries))
 
 
-def _people_feeds(context, scheduled, gone, with_attendees) -> list[Path]:
+def _people_feeds(context, scheduled, gone, templates) -> list[Path]:
     """One feed per person who attends something (or must learn that something is withdrawn).
 
-    People with nothing to show get no file: RFC 5545 wants at least one component in a calendar."""
+    People with nothing to show get no file: RFC 5545 wants at least one component in a calendar.
+    An occurrence's events differ from reader to reader only in the ``DESCRIPTION`` of the
+    occurrence's event (the reader's briefing), so they are serialised once with that line open
+    (``icalbuild.EventTemplate``) and each reader's line is filled in."""
     scenario = context.scenario
     entries: dict[str, list] = {}
     for occurrence in scheduled:
+        template = templates[occurrence.id]
         for attendance in occurrence.attendees:
             person = scenario.people.get(attendance.person)
             if person is not None:
-                events = _scheduled_events(context, occurrence, person, with_attendees)
+                events = (template, occurrence, person)  # filled in by whoever writes the feed
                 entries.setdefault(person.id, []).append((occurrence.start, occurrence.id, events))
     for withdrawal in gone:
         for person_id in withdrawal.people:
             person = scenario.people.get(person_id)
             if person is not None:
-                events = _cancelled_events(context, withdrawal, person)
+                events = _cancelled(context, withdrawal, person)
                 entries.setdefault(person.id, []).append(
                     (withdrawal.occurrence.start, withdrawal.occurrence.id, events)
                 )
+    return fan_out(context, sorted(entries), lambda context, people: _write_people_feeds(context, people, entries))
+
+
+def _write_people_feeds(context, people: list[str], entries: dict[str, list]) -> list[Path]:
+    scenario = context.scenario
     written = []
-    for person_id in sorted(entries):
+    for person_id in people:
         person = scenario.people[person_id]
-        calendar = icalbuild.new_calendar("PUBLISH", f"{scenario.project.name}: {person.name}")
-        _add_sorted(calendar, entries[person_id])
-        written.append(context.write_bytes(f"calendar/people/{person_id}.ics", icalbuild.serialize(calendar, context)))
+        data = _calendar_bytes(context, f"{scenario.project.name}: {person.name}", _filled(context, entries[person_id]))
+        written.append(context.write_bytes(f"calendar/people/{person_id}.ics", data))
     return written
 
 
-def _event_files(context, scheduled, gone, with_attendees) -> list[Path]:
+def _filled(context, entries: list) -> list:
+    """Each entry's events for its reader: a template filled with their briefing, or as they are."""
+    filled = []
+    for start, occurrence_id, events in entries:
+        if isinstance(events, tuple):  # (template, occurrence, reader)
+            template, occurrence, reader = events
+            events = template.fill({"DESCRIPTION": _description_line(context, occurrence, reader)})
+        filled.append((start, occurrence_id, events))
+    return filled
+
+
+def _event_files(context, scheduled, gone, shared) -> list[Path]:
     written = []
     for occurrence in scheduled:
-        calendar = icalbuild.new_calendar("PUBLISH", occurrence.title)
-        _add_sorted(
-            calendar, [(occurrence.start, occurrence.id, _scheduled_events(context, occurrence, None, with_attendees))]
-        )
-        written.append(
-            context.write_bytes(f"calendar/events/{occurrence.id}.ics", icalbuild.serialize(calendar, context))
-        )
+        data = _calendar_bytes(context, occurrence.title, [(occurrence.start, occurrence.id, shared[occurrence.id])])
+        written.append(context.write_bytes(f"calendar/events/{occurrence.id}.ics", data))
     for withdrawal in (w for w in gone if w.dropped):
         occurrence = withdrawal.occurrence
-        calendar = icalbuild.new_calendar("PUBLISH", occurrence.title)
-        _add_sorted(calendar, [(occurrence.start, occurrence.id, _cancelled_events(context, withdrawal, None))])
+        entries = [(occurrence.start, occurrence.id, _cancelled(context, withdrawal, None))]
         written.append(
-            context.write_bytes(f"calendar/events/{occurrence.id}.ics", icalbuild.serialize(calendar, context))
+            context.write_bytes(
+                f"calendar/events/{occurrence.id}.ics", _calendar_bytes(context, occurrence.title, entries)
+            )
         )
     return written
 
 
-def _scheduled_events(context, occurrence: PlannedOccurrence, reader, with_attendees: bool):
-    """The occurrence and its sessions; described for ``reader`` (a person) where given."""
-    description = None
-    if reader is not None:
-        language = language_for(context, reader.language)
-        before = previously_published(context.previous, occurrence.id)
-        briefing = attendee_briefing(context.scenario, occurrence, reader, language, before)
-        description = description_text(briefing)
+def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: bool):
+    """The occurrence's event and sessions, serialised as the plan describes them, and as a
+    template with ``DESCRIPTION`` open for a reader's briefing."""
     attendees = None if with_attendees else ()
-    event = icalbuild.occurrence_event(context, occurrence, attendees=attendees, description=description)
-    return [event, *icalbuild.session_events(context, occurrence)]
+    event = icalbuild.occurrence_event(context, occurrence, attendees=attendees)
+    sessions = icalbuild.session_events(context, occurrence)
+    shared = icalbuild.serialised(event, *sessions)
+    event.pop("DESCRIPTION", None)
+    return shared, icalbuild.event_template(event, ["DESCRIPTION"], sessions)
+
+
+def _description(context, occurrence: PlannedOccurrence, reader) -> str:
+    language = language_for(context, reader.language)
+    before = previously_published(context.previous, occurrence.id)
+    return description_text(attendee_briefing(context.scenario, occurrence, reader, language, before))
+
+
+def _description_line(context, occurrence: PlannedOccurrence, reader) -> bytes:
+    description = _description(context, occurrence, reader)
+    return icalbuild.text_line("DESCRIPTION", description) if description else b""
+
+
+def _cancelled(context, withdrawal: Withdrawal, reader) -> icalbuild.Serialised:
+    return icalbuild.serialised(*_cancelled_events(context, withdrawal, reader))
 
 
 def _cancelled_events(context, withdrawal: Withdrawal, reader):
@@ -137,11 +173,11 @@ def _cancelled_events(context, withdrawal: Withdrawal, reader):
     return [event, *sessions]
 
 
-def _add_sorted(calendar, entries) -> None:
-    """Events by start day, then occurrence id; each occurrence followed by its sessions."""
-    for _start, _id, events in sorted(entries, key=lambda entry: (entry[0], entry[1])):
-        for event in events:
-            calendar.add_component(event)
+def _calendar_bytes(context, name: str, entries) -> bytes:
+    """A ``PUBLISH`` calendar with the entries' events by start day, then occurrence id; each
+    occurrence followed by its sessions."""
+    ordered = sorted(entries, key=lambda entry: (entry[0], entry[1]))
+    return icalbuild.calendar_bytes("PUBLISH", name, (events for _start, _id, events in ordered), context)
 
 
 def _flag(options: dict[str, str], key: str, *, default: bool) -> bool:

@@ -17,12 +17,21 @@ Decisions (see docs/calendars-and-invitations.md):
   not know the zone name.
 - Everything is added in sorted order and serialised with sorted properties: the same plan and
   ``SOURCE_DATE_EPOCH`` give the same bytes.
+
+A large plan puts the same occurrence in the plan feed, its own file and every attendee's feed,
+and each of those copies differs at most in ``DESCRIPTION`` (the reader's briefing) and, in an
+invitation, ``ATTENDEE``. Serialising (folding) is most of the cost, so an occurrence's events are
+built and serialised with the icalendar API once (``Serialised``, ``EventTemplate``), the per-reader
+lines are serialised with the API on their own (``property_line``), and ``calendar_bytes`` puts a
+calendar together from those pieces: byte for byte what ``serialize`` gives for the same
+components (``tests/test_icalbuild.py`` holds it to that).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -217,11 +226,118 @@ def _timezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     return icalendar.Timezone.from_ical(_timezone_ical(tzid, first_year, last_year))
 
 
+@lru_cache(maxsize=128)
+def _timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
+    """The ``VTIMEZONE`` as ``serialize`` writes it into a calendar."""
+    return _timezone(tzid, first_year, last_year).to_ical(sorted=True)
+
+
 def serialize(calendar: icalendar.Calendar, context) -> bytes:
     """The calendar as RFC 5545 bytes (CRLF, folded, escaped), with its ``VTIMEZONE`` components."""
     project = context.scenario.project
     add_timezones(calendar, project.start, project.end)
     return calendar.to_ical(sorted=True)
+
+
+# --- serialised once, put together many times -------------------------------------------------
+
+_SLOT = "scheduler-slot-for-a-reader"  # stands for a per-reader value while a template is serialised
+
+
+@dataclass(frozen=True)
+class Serialised:
+    """Components as ``serialize`` writes them inside a calendar, and the ``TZID``s they use."""
+
+    data: bytes
+    tzids: frozenset[str]
+
+
+def serialised(*components: icalendar.Component) -> Serialised:
+    holder = icalendar.Calendar()
+    for component in components:
+        holder.add_component(component)
+    return Serialised(b"".join(c.to_ical(sorted=True) for c in components), frozenset(holder.get_used_tzids()))
+
+
+@dataclass(frozen=True)
+class EventTemplate:
+    """An event serialised once with some properties left open (``slots``), and the components
+    that follow it (its sessions); ``fill`` gives the ``Serialised`` of one reader's copy."""
+
+    pieces: tuple[bytes, ...]  # the bytes around the slots: one more than there are slots
+    slots: tuple[str, ...]  # the open properties, in the order icalendar writes them
+    tzids: frozenset[str]
+
+    def fill(self, lines: dict[str, bytes]) -> Serialised:
+        """``lines``: per open property, its ``property_line`` (``b""`` leaves it out)."""
+        data = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            data += (lines[slot], piece)
+        return Serialised(b"".join(data), self.tzids)
+
+
+def event_template(event: icalendar.Event, slots: Iterable[str], following=()) -> EventTemplate:
+    """``event`` (which must not have the ``slots`` properties yet) serialised with each slot open.
+
+    Properties are written in sorted order, so a slot's place does not depend on its value."""
+    slots = [slot.upper() for slot in slots]
+    for slot in slots:
+        if slot in event:
+            raise ValueError(f"{slot} is to be left open but the event has it")
+        event.add(slot, icalendar.vCalAddress(_SLOT) if slot in ("ATTENDEE", "ORGANIZER") else _SLOT)
+    whole = serialised(event, *following)
+    found = []
+    for slot in slots:
+        line = f"{slot}:{_SLOT}\r\n".encode()
+        at = whole.data.find(b"\r\n" + line)
+        if at < 0 or whole.data.count(b"\r\n" + line) != 1:
+            raise ValueError(f"cannot find the one {slot} line of the template")
+        found.append((at + 2, at + 2 + len(line), slot))
+    pieces, start = [], 0
+    for begin, end, _slot in sorted(found):
+        pieces.append(whole.data[start:begin])
+        start = end
+    pieces.append(whole.data[start:])
+    for slot in slots:
+        del event[slot]
+    return EventTemplate(tuple(pieces), tuple(slot for *_, slot in sorted(found)), whole.tzids)
+
+
+def property_line(name: str, value, parameters: dict | None = None) -> bytes:
+    """One property as icalendar writes it in a ``VEVENT`` (folded, escaped, with its CRLF)."""
+    holder = icalendar.Event()
+    holder.add(name, value, parameters=parameters)
+    data = holder.to_ical(sorted=True)
+    return data[len(b"BEGIN:VEVENT\r\n") : -len(b"END:VEVENT\r\n")]
+
+
+@lru_cache(maxsize=16384)
+def text_line(name: str, text: str) -> bytes:
+    """``property_line`` of a text property; readers who live in the same place and speak the
+    same language read the same briefing, so their line is folded once."""
+    return property_line(name, text)
+
+
+def calendar_bytes(method: str, name: str | None, entries: Iterable[Serialised], context) -> bytes:
+    """What ``serialize(calendar, context)`` gives for ``new_calendar(method, name)`` holding the
+    components of ``entries`` in this order: the calendar's properties, a ``VTIMEZONE`` per
+    ``TZID`` used (in ``TZID`` order), the components, ``END:VCALENDAR``."""
+    entries = list(entries)
+    project = context.scenario.project
+    tzids = sorted(set().union(*(entry.tzids for entry in entries)) - {"UTC"})
+    timezones = [_timezone_bytes(tzid, project.start.year, project.end.year) for tzid in tzids]
+    return b"".join([_calendar_head(method, name), *timezones, *(entry.data for entry in entries), _CALENDAR_END])
+
+
+_CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=256)
+def _calendar_head(method: str, name: str | None) -> bytes:
+    data = new_calendar(method, name).to_ical(sorted=True)
+    if not data.endswith(_CALENDAR_END):
+        raise ValueError("icalendar wrote a calendar that does not end with END:VCALENDAR")
+    return data[: -len(_CALENDAR_END)]
 
 
 def split_by_uid(calendar: icalendar.Calendar) -> dict[str, icalendar.Calendar]:

@@ -21,28 +21,33 @@ dropped gives ``METHOD:CANCEL`` messages to everyone it invited, and a person ta
 occurrence gets one for that occurrence; both carry ``STATUS:CANCELLED`` and a raised SEQUENCE.
 
 Everything in a message is deterministic (Message-ID, MIME boundaries, ``Date:`` from
-``SOURCE_DATE_EPOCH``), so the same plan gives the same bytes.
+``SOURCE_DATE_EPOCH``), so the same plan gives the same bytes. An occurrence's event is serialised
+once with ``ATTENDEE`` and ``DESCRIPTION`` open (``icalbuild.EventTemplate``) and filled in for
+each recipient, and the messages are written with a policy that parses each distinct header once
+(``mailpolicy``): large plans send thousands of messages.
 """
 
 from __future__ import annotations
 
-import email.policy
 import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path
 
 from scheduler.plugins import icalbuild
 from scheduler.plugins.briefing import Briefing, attendee_briefing, description_text
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
+from scheduler.plugins.fanout import fan_out
 from scheduler.plugins.i18n import Language, language_for
+from scheduler.plugins.mailpolicy import smtp_policy
 
 from scheduler import OutputFormat, hookimpl
 from scheduler.domain import Person
 from scheduler.plan import PlannedOccurrence
 
-POLICY = email.policy.SMTP  # CRLF line ends, RFC 2047 encoded words for non-ASCII names
+POLICY = smtp_policy()  # email.policy.SMTP: CRLF line ends, RFC 2047 encoded words for non-ASCII names
 
 
 @hookimpl
@@ -58,16 +63,8 @@ def register_output_formats():
 
 def render(context) -> list[Path]:
     scenario = context.scenario
-    written = []
-    for occurrence in sorted(context.plan.scheduled, key=lambda o: (o.start, o.id)):
-        before = previously_published(context.previous, occurrence.id)
-        for attendance in occurrence.attendees:
-            person = scenario.people.get(attendance.person)
-            if person is None:
-                continue
-            was_invited = before is not None and any(a.person == person.id for a in before.attendees)
-            message = invitation(context, occurrence, person, before if was_invited else None)
-            written.append(_write(context, occurrence.id, person.id, message))
+    scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
+    written = fan_out(context, scheduled, _invite)
     for withdrawal in withdrawals(context.plan, context.previous):
         for person_id in withdrawal.people:
             person = scenario.people.get(person_id)
@@ -77,18 +74,50 @@ def render(context) -> list[Path]:
     return written
 
 
+def _invite(context, occurrences: list[PlannedOccurrence]) -> list[Path]:
+    """The invitations to these occurrences, each occurrence's attendees in the plan's order."""
+    scenario = context.scenario
+    written = []
+    for occurrence in occurrences:
+        before = previously_published(context.previous, occurrence.id)
+        template = None
+        for attendance in occurrence.attendees:
+            person = scenario.people.get(attendance.person)
+            if person is None:
+                continue
+            was_invited = before is not None and any(a.person == person.id for a in before.attendees)
+            template = template or request_template(context, occurrence)
+            message = invitation(context, occurrence, person, before if was_invited else None, template)
+            written.append(_write(context, occurrence.id, person.id, message))
+    return written
+
+
+def request_template(context, occurrence: PlannedOccurrence) -> icalbuild.EventTemplate:
+    """The occurrence's event as every invitation to it carries it, with ``ATTENDEE`` (the
+    recipient) and ``DESCRIPTION`` (their briefing) open."""
+    event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
+    return icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"])
+
+
 def invitation(
-    context, occurrence: PlannedOccurrence, person: Person, previous: PlannedOccurrence | None = None
+    context,
+    occurrence: PlannedOccurrence,
+    person: Person,
+    previous: PlannedOccurrence | None = None,
+    template: icalbuild.EventTemplate | None = None,
 ) -> EmailMessage:
     """The ``METHOD:REQUEST`` message inviting ``person``; ``previous`` is the occurrence as last
-    sent to them, if it was, so the text can say what changed."""
+    sent to them, if it was, so the text can say what changed. ``template``: the occurrence's
+    ``request_template``, where the caller keeps one for all its recipients."""
     language = language_for(context, person.language)
     briefing = attendee_briefing(context.scenario, occurrence, person, language, previous)
-    event = icalbuild.occurrence_event(
-        context, occurrence, attendees=[person.id], description=description_text(briefing), rsvp=True
+    description = description_text(briefing)
+    event = (template or request_template(context, occurrence)).fill(
+        {
+            "ATTENDEE": _attendee_line(listed) if (listed := context.scenario.people.get(person.id)) else b"",
+            "DESCRIPTION": icalbuild.text_line("DESCRIPTION", description) if description else b"",
+        }
     )
-    calendar = icalbuild.new_calendar("REQUEST")
-    calendar.add_component(event)
     _ = language.gettext
     updated = occurrence.sequence > 0
     subject = (_("Updated invitation: %(title)s, %(dates)s") if updated else _("Invitation: %(title)s, %(dates)s")) % {
@@ -103,7 +132,7 @@ def invitation(
         subject=subject,
         text=context.templates.get_template("invitation.txt.j2").render(**values),
         html=context.templates.get_template("invitation.html").render(**values),
-        calendar=icalbuild.serialize(calendar, context),
+        calendar=icalbuild.calendar_bytes("REQUEST", None, [event], context),
         method="REQUEST",
         key=(occurrence.id, person.id, "request", occurrence.sequence),
     )
@@ -142,6 +171,11 @@ def cancellation(context, withdrawal: Withdrawal, person: Person) -> EmailMessag
     )
 
 
+@lru_cache(maxsize=4096)
+def _attendee_line(person: Person) -> bytes:
+    return icalbuild.property_line("attendee", icalbuild.attendee_address(person, rsvp=True))
+
+
 def _template_values(context, person, briefing: Briefing, language: Language, *, updated, cancelled, dropped):
     """What the templates see: the briefing and the words to frame it (``_``, ``ngettext``)."""
     return {
@@ -175,8 +209,8 @@ def _message(context, person, language, *, subject, text, html, calendar: bytes,
         calendar, maintype="text", subtype="calendar", cte="base64", params={"method": method, "charset": "UTF-8"}
     )
     alternative = MIMEPart(policy=POLICY)
-    alternative["Content-Type"] = "multipart/alternative"
-    alternative.set_boundary(boundary("alternative"))
+    # The header set_boundary() would write, parsed once rather than twice.
+    alternative["Content-Type"] = f'multipart/alternative; boundary="{boundary("alternative")}"'
     for part in (plain, rich, itip):
         alternative.attach(part)
     attachment = MIMEPart(policy=POLICY)
@@ -184,18 +218,23 @@ def _message(context, person, language, *, subject, text, html, calendar: bytes,
     attachment.set_content(calendar, maintype="application", subtype="ics", cte="base64", filename=filename)
 
     message = EmailMessage(policy=POLICY)
-    message["From"] = Address(organizer.name, addr_spec=organizer.email)
-    message["To"] = Address(person.name, addr_spec=person.email)
+    message["From"] = _address(organizer.name, organizer.email)
+    message["To"] = _address(person.name, person.email)
     message["Subject"] = subject
     message["Date"] = format_datetime(context.now)
     message["Message-ID"] = f"<{seed.replace('|', '.')}@{organizer.email.rpartition('@')[2]}>"
     message["Content-Language"] = language.code.replace("_", "-")
     message["MIME-Version"] = "1.0"
-    message["Content-Type"] = "multipart/mixed"
-    message.set_boundary(boundary("mixed"))
+    message["Content-Type"] = f'multipart/mixed; boundary="{boundary("mixed")}"'
     message.attach(alternative)
     message.attach(attachment)
     return message
+
+
+@lru_cache(maxsize=4096)
+def _address(name: str, email: str) -> Address:
+    """Addresses are immutable and parsing one takes a while: one per person."""
+    return Address(name, addr_spec=email)
 
 
 def _write(context, occurrence_id: str, person_id: str, message: EmailMessage) -> Path:

@@ -1,7 +1,9 @@
 """Jinja2 environment for the built-in templates, with the user's overrides first.
 
 Any template can be replaced by putting a file of the same name in the folder given with
-``--templates DIR``. HTML and XML templates are autoescaped; text templates are not.
+``--templates DIR``. HTML and XML templates are autoescaped; text templates are not. An
+environment serves one render (``RenderContext.templates``), in which the templates do not
+change: it loads each once, rather than checking its file again every time it is used.
 """
 
 from __future__ import annotations
@@ -25,5 +27,6 @@ def environment(user_dir: Path | None = None):
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     return env

@@ -1,0 +1,74 @@
+"""Time ``scheduler render`` per output format: the median of a few runs, wall clock and CPU.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/render_bench.py benchmarks/out/XL/plan-w2-r0.json \\
+        --scenario benchmarks/out/XL/scenario.toml --runs 3
+
+Each run is a fresh ``python -m scheduler render`` process with ``SOURCE_DATE_EPOCH`` set, writing
+into a temporary folder, first with every format and then with each format alone (``--format``).
+CPU time (user + system of the render process and its workers) is printed beside the wall time,
+since on a shared machine the wall time also measures the neighbours. ``--pythonpath DIR`` runs
+another copy of the package (for instance an unpacked ``git archive`` of an older commit, with
+``plugins``, ``calendars`` and ``templates`` moved inside ``scheduler/``), to measure a baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FORMATS = ("ical", "invitations", "agenda", "report", "csv")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(plan: Path, scenario: Path, formats: tuple[str, ...], pythonpath: str | None, extra: list[str]):
+    """Wall and CPU seconds of one render."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    with tempfile.TemporaryDirectory(prefix="render-bench-") as folder:
+        command = [sys.executable, "-m", "scheduler", "render", str(plan.absolute()), "--scenario"]
+        command += [str(scenario.absolute()), "-o", str(Path(folder) / "out"), *extra]
+        for name in formats:
+            command += ["--format", name]
+        cpu, started = _children_cpu(), time.perf_counter()
+        # From the temporary folder, so that ``-m scheduler`` does not pick up the checkout by accident.
+        subprocess.run(command, env=env, cwd=folder, check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plan", type=Path)
+    parser.add_argument("--scenario", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pythonpath", default=None, help="run another copy of the package (a baseline)")
+    parser.add_argument("--format", dest="formats", action="append", help="only these rows (repeatable)")
+    parser.add_argument("--option", dest="options", action="append", default=[], help="passed to render")
+    args = parser.parse_args(argv)
+    extra = [item for option in args.options for item in ("--option", option)]
+    rows = [("all", ())] + [(name, (name,)) for name in (args.formats or FORMATS)]
+    print(f"| format | wall s (median of {args.runs}) | CPU s (median) |")
+    print("| --- | ---: | ---: |")
+    for label, formats in rows:
+        times = [run_once(args.plan, args.scenario, formats, args.pythonpath, extra) for _ in range(args.runs)]
+        wall = statistics.median(t[0] for t in times)
+        cpu = statistics.median(t[1] for t in times)
+        print(f"| {label} | {wall:.2f} | {cpu:.2f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

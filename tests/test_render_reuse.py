@@ -1,0 +1,194 @@
+"""What the rendering reuses, it must reuse correctly: every output that is put together from
+pieces serialised once (feeds, invitations), written with the remembering e-mail policy, or
+rendered in worker processes is compared with the same output built the plain way, one object at
+a time, with the icalendar and e-mail APIs."""
+
+from __future__ import annotations
+
+import copy
+import email
+import email.policy
+import pickle
+from pathlib import Path
+from types import SimpleNamespace
+
+import icalendar
+import pytest
+from calendar_outputs import NOW, render
+from scheduler.plugins import fanout, icalbuild, invitations
+from scheduler.plugins.briefing import attendee_briefing, description_text
+from scheduler.plugins.i18n import language_for
+
+from scheduler import plan as plan_json
+from scheduler.errors import UsageError
+from scheduler.loader import load
+from scheduler.pluginhost import PluginError
+from scheduler.rendering import RenderContext
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def plan(ilecu_plan_file, ilecu_plan):
+    return plan_json.load(ilecu_plan_file)
+
+
+@pytest.fixture(scope="module")
+def crowded_plan(plan, scenario):
+    """The plan with a second occurrence at the same venue on the same days, for other people
+    (speaking other languages, living elsewhere): nothing of the first may leak into the second."""
+    plan = copy.deepcopy(plan)
+    first = next(o for o in plan.scheduled if o.attendees)
+    others = [p for p in scenario.people.values() if p.id not in {a.person for a in first.attendees}]
+    others = sorted(others, key=lambda p: (p.language == scenario.people[first.attendees[0].person].language, p.id))
+    twin = copy.deepcopy(first)
+    twin.id, twin.index = f"{first.id}-twin", first.index + 100
+    twin.attendees = [type(a)(p.id, a.first_away, a.last_away) for a, p in zip(first.attendees, others, strict=False)]
+    plan.occurrences.append(twin)
+    return plan
+
+
+def context_for(plan, scenario, folder: Path, **options) -> RenderContext:
+    return RenderContext(plan=plan, scenario=scenario, folder=folder, now=NOW, options=options)
+
+
+def plain_event(context, occurrence, reader=None, *, with_attendees=True, rsvp=False):
+    """The occurrence's event as the plugins built it before anything was reused."""
+    description = None
+    if reader is not None:
+        language = language_for(context, reader.language)
+        description = description_text(attendee_briefing(context.scenario, occurrence, reader, language))
+    if rsvp:
+        return icalbuild.occurrence_event(
+            context, occurrence, attendees=[reader.id], description=description, rsvp=True
+        )
+    attendees = None if with_attendees else ()
+    return icalbuild.occurrence_event(context, occurrence, attendees=attendees, description=description)
+
+
+@pytest.mark.parametrize("with_attendees", [True, False])
+def test_every_feed_is_the_calendar_of_its_events_built_one_by_one(crowded_plan, scenario, tmp_path, with_attendees):
+    options = {} if with_attendees else {"ical.attendees": "false"}
+    render(crowded_plan, scenario, tmp_path, "ical", options=options)
+    context = context_for(crowded_plan, scenario, tmp_path)
+    scheduled = sorted(crowded_plan.scheduled, key=lambda o: (o.start, o.id))
+    readers: dict[str, list] = {}
+    for occurrence in scheduled:
+        for attendance in occurrence.attendees:
+            readers.setdefault(attendance.person, []).append(occurrence)
+    assert {p.stem for p in (tmp_path / "calendar" / "people").glob("*.ics")} == set(readers)
+    for person_id, occurrences in readers.items():
+        person = scenario.people[person_id]
+        calendar = icalbuild.new_calendar("PUBLISH", f"{scenario.project.name}: {person.name}")
+        for occurrence in occurrences:
+            calendar.add_component(plain_event(context, occurrence, person, with_attendees=with_attendees))
+            for session in icalbuild.session_events(context, occurrence):
+                calendar.add_component(session)
+        expected = icalbuild.serialize(calendar, context)
+        assert (tmp_path / "calendar" / "people" / f"{person_id}.ics").read_bytes() == expected, person_id
+    whole = icalbuild.new_calendar("PUBLISH", scenario.project.name)
+    for occurrence in scheduled:
+        whole.add_component(plain_event(context, occurrence, with_attendees=with_attendees))
+        for session in icalbuild.session_events(context, occurrence):
+            whole.add_component(session)
+    assert (tmp_path / "calendar" / "plan.ics").read_bytes() == icalbuild.serialize(whole, context)
+
+
+def test_every_invitation_carries_its_recipients_own_event(crowded_plan, scenario, tmp_path):
+    render(crowded_plan, scenario, tmp_path, "invitations")
+    context = context_for(crowded_plan, scenario, tmp_path)
+    twin = crowded_plan.occurrences[-1]
+    languages = {scenario.people[a.person].language for o in crowded_plan.scheduled for a in o.attendees}
+    assert len(languages) > 1
+    for occurrence in (twin, *crowded_plan.scheduled[:4]):
+        for attendance in occurrence.attendees:
+            person = scenario.people[attendance.person]
+            message = email.message_from_bytes(
+                (tmp_path / "invitations" / occurrence.id / f"{person.id}.eml").read_bytes(),
+                policy=email.policy.default,
+            )
+            part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+            expected = icalbuild.new_calendar("REQUEST")
+            expected.add_component(plain_event(context, occurrence, person, rsvp=True))
+            assert part.get_payload(decode=True) == icalbuild.serialize(expected, context)
+            event = icalendar.Calendar.from_ical(part.get_payload(decode=True)).events[0]
+            assert str(event["attendee"]) == f"mailto:{person.email}"
+            assert str(event["uid"]) == f"{occurrence.id}@{scenario.project.id}"
+
+
+def test_the_remembering_mail_policy_writes_what_the_standard_one_writes(plan, scenario, tmp_path, monkeypatch):
+    render(plan, scenario, tmp_path / "remembering", "invitations")
+    monkeypatch.setattr(invitations, "POLICY", email.policy.SMTP)
+    render(plan, scenario, tmp_path / "standard", "invitations")
+    standard = sorted((tmp_path / "standard").rglob("*.eml"))
+    assert len(standard) > 50
+    for path in standard:
+        assert (tmp_path / "remembering" / path.relative_to(tmp_path / "standard")).read_bytes() == path.read_bytes()
+
+
+def test_worker_processes_write_the_same_files(plan, scenario, tmp_path):
+    alone = render(plan, scenario, tmp_path / "one", options={"workers": "1"})
+    shared = render(plan, scenario, tmp_path / "three", options={"workers": "3"})
+    assert [p.relative_to(tmp_path / "one") for p in alone] == [p.relative_to(tmp_path / "three") for p in shared]
+    for path in alone:
+        assert (tmp_path / "three" / path.relative_to(tmp_path / "one")).read_bytes() == path.read_bytes()
+
+
+def _fails_on_seven(context, items):
+    if 7 in items:
+        raise KeyError("seven")
+    return [item * 2 for item in items]
+
+
+class Unsendable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot be pickled")
+
+
+def _fails_unsendably(context, items):
+    raise Unsendable("a lock inside")
+
+
+def test_fan_out_keeps_the_order_and_raises_what_a_worker_raised():
+    context = SimpleNamespace(options={"workers": "2"})
+    assert fanout.fan_out(context, list(range(20)), lambda c, items: [i * 2 for i in items]) == list(range(0, 40, 2))
+    with pytest.raises(KeyError, match="seven"):
+        fanout.fan_out(context, list(range(20)), _fails_on_seven)
+    with pytest.raises(RuntimeError, match="Unsendable: a lock inside"):
+        fanout.fan_out(context, list(range(20)), _fails_unsendably)
+    with pytest.raises(TypeError):
+        pickle.dumps(Unsendable("x"))
+
+
+def test_a_failing_worker_is_a_plugin_error_not_a_traceback(plan, scenario, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("no agenda today")
+
+    monkeypatch.setattr("scheduler.plugins.agenda.build_agenda", broken)
+    with pytest.raises(PluginError, match=r"format 'agenda' .*failed: ValueError: no agenda today"):
+        render(plan, scenario, tmp_path, "agenda", options={"workers": "2"})
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_worker_count_is_a_usage_error(value):
+    with pytest.raises(UsageError, match="--option workers"):
+        fanout.workers(SimpleNamespace(options={"workers": value}), 100)
+
+
+def test_files_are_written_inside_the_output_folder_only(tmp_path):
+    context = RenderContext(plan=None, scenario=None, folder=tmp_path / "out", now=NOW)
+    (tmp_path / "out").mkdir()
+    assert context.write_text("a/b/c.txt", "x") == (tmp_path / "out" / "a" / "b" / "c.txt").resolve()
+    assert context.write_bytes("a/b/d.txt", b"y").read_bytes() == b"y"
+    for outside in ("../x", "a/../../x", str(tmp_path / "x")):
+        with pytest.raises(ValueError, match="outside the output folder"):
+            context.write_text(outside, "x")
+    (tmp_path / "out" / "a" / "b" / "link.txt").symlink_to(tmp_path / "target.txt")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        context.write_text("a/b/link.txt", "x")
+    assert not (tmp_path / "target.txt").exists()
