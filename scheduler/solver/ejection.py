@@ -19,6 +19,7 @@ import time
 
 from scheduler.instance import Occurrence
 from scheduler.solver.firstfit import FirstFit, Placement
+from scheduler.solver.occupancy import Occupancy
 
 MAX_BLOCKERS = 6  # an option needing more occurrences moved is not tried
 OPTIONS_PER_TARGET = 6  # options tried per occurrence and round
@@ -50,53 +51,17 @@ class Ejection:
     # -- occupancy --------------------------------------------------------------------------------
 
     def _occupancy(self) -> None:
-        self.venue_at: dict[tuple[str, int], str] = {}
-        self.day_at: dict[int, list[str]] = {}
-        self.person_at: dict[tuple[str, int], str] = {}
+        self.occupancy = Occupancy(self.inst)
         for oid, placement in self.fit.placed.items():
             self._occupy(oid, placement)
 
     def _occupy(self, oid: str, placement: Placement) -> None:
-        o = self.inst.by_id[oid]
-        for d in range(placement.start, placement.start + o.duration):
-            self.venue_at[(placement.venue, d)] = oid
-            self.day_at.setdefault(d, []).append(oid)
-        for p in placement.people(o):
-            lo, hi = self.inst.away_offsets(o, p, placement.venue)
-            for d in range(placement.start + lo, placement.start + hi + 1):
-                self.person_at[(p, d)] = oid
+        people = placement.people(self.inst.by_id[oid])
+        self.occupancy.occupy(oid, placement.start, placement.venue, people)
 
     def _vacate(self, oid: str, placement: Placement) -> None:
-        o = self.inst.by_id[oid]
-        for d in range(placement.start, placement.start + o.duration):
-            del self.venue_at[(placement.venue, d)]
-            self.day_at[d].remove(oid)
-        for p in placement.people(o):
-            lo, hi = self.inst.away_offsets(o, p, placement.venue)
-            for d in range(placement.start + lo, placement.start + hi + 1):
-                del self.person_at[(p, d)]
-
-    def _blockers(self, o: Occurrence, day: int, venue: str) -> list[str]:
-        inst = self.inst
-        limit = inst.project.max_concurrent_events
-        out: list[str] = []
-
-        def add(qid: str | None) -> None:
-            if qid is not None and qid != o.id and qid not in out:
-                out.append(qid)
-
-        for d in range(day, day + o.duration):
-            add(self.venue_at.get((venue, d)))
-            if limit is not None:
-                held = [q for q in self.day_at.get(d, ()) if q != o.id]
-                if len(held) >= limit:
-                    # One of them must go; the latest placed is the cheapest guess.
-                    add(held[-1])
-        for p in self._wanted(o, venue):
-            lo, hi = inst.away_offsets(o, p, venue)
-            for d in range(day + lo, day + hi + 1):
-                add(self.person_at.get((p, d)))
-        return out
+        people = placement.people(self.inst.by_id[oid])
+        self.occupancy.vacate(oid, placement.start, placement.venue, people)
 
     def _wanted(self, o: Occurrence, venue: str) -> list[str]:
         """The named attendees and, per seat group, as many of the cheapest candidates as it needs."""
@@ -164,7 +129,7 @@ class Ejection:
                     continue
                 if not allowed(day):
                     continue
-                blockers = self._blockers(o, day, v)
+                blockers = self.occupancy.blocking(o, day, v, self._wanted(o, v), whole_load=False)
                 if len(blockers) <= MAX_BLOCKERS and fit.pinned.isdisjoint(blockers):
                     options.append((len(blockers), abs(day - centre), day, v, blockers))
         options.sort(key=lambda option: option[:4])

@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from scheduler.instance import Occurrence
 from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.model import PlanModel
+from scheduler.solver.occupancy import Occupancy
 
 NEAREST = 12  # competing occurrences freed with each target
 BATCH = 48  # occurrences freed together in one solve
@@ -103,7 +104,11 @@ class Neighbourhoods:
                 if not targets:
                     break
                 targets.sort(key=lambda o: tuple(-x for x in self.shortfall(o)))
-                occupancy = Occupancy(self)
+                occupancy = Occupancy(inst)
+                for q in inst.occurrences:
+                    at = self.placed(q)
+                    if at is not None:
+                        occupancy.occupy(q.id, at.start, at.venue, at.people)
                 free: list[str] = []
                 for o in targets:
                     if len(free) >= BATCH:
@@ -139,7 +144,7 @@ class Neighbourhoods:
         first, last = inst.window_starts(o)
         here = self.placed(o)
         centre = here.start if here is not None else (first + last) // 2
-        now = self.value(self.stages_cost_part(o)) if here is not None else None
+        now = self.value(self.pm.occurrence_cost[o.id]) if here is not None else None
         out = list(series)
         options = []
         for distance, day, venue in self._options(o, first, last, centre, now):
@@ -156,19 +161,16 @@ class Neighbourhoods:
                 break
         return out
 
-    def stages_cost_part(self, o: Occurrence):
-        return self.pm.occurrence_cost[o.id]
-
     def _options(self, o: Occurrence, first: int, last: int, centre: int, now: int | None):
         """(distance, start, venue) of the starts the venue and the named attendees allow, where
-        the occurrence could cost less than now, nearest first."""
+        the occurrence could cost no more than now, nearest first."""
         inst = self.pm.instance
         options = []
         for v in o.event.venues:
             if o.size > inst.scenario.venues[v].capacity:
                 continue
-            if now is not None and self._least_at(o, v) >= now:
-                continue
+            if now is not None and self._least_at(o, v) > now:
+                continue  # dearer at best (an equal one may still have better days)
             starts = set(inst.event_day_starts(o, v))
             for p in o.fixed:
                 starts &= set(inst.attendance_starts(o, p, v))
@@ -257,51 +259,6 @@ class Neighbourhoods:
             terms.append((-weight if stage.maximize else weight) * expr)
             weight *= bound + 1
         return sum(terms)
-
-
-class Occupancy:
-    """Who holds what on each day in the current plan: venues, the team's load, people."""
-
-    def __init__(self, search: Neighbourhoods):
-        inst = search.pm.instance
-        self.inst = inst
-        self.venue: dict[tuple[str, int], str] = {}
-        self.days: dict[int, list[str]] = {}
-        self.person: dict[tuple[str, int], str] = {}
-        for o in inst.occurrences:
-            at = search.placed(o)
-            if at is None:
-                continue
-            for d in range(at.start, at.start + o.duration):
-                self.venue[(at.venue, d)] = o.id
-                self.days.setdefault(d, []).append(o.id)
-            for p in at.people:
-                lo, hi = inst.away_offsets(o, p, at.venue)
-                for d in range(at.start + lo, at.start + hi + 1):
-                    self.person[(p, d)] = o.id
-
-    def blocking(self, o: Occurrence, day: int, venue: str, people: list[str]) -> list[str]:
-        """The occurrences (other than ``o``'s series) in the way of holding ``o`` at ``venue``
-        from ``day`` with ``people``."""
-        inst = self.inst
-        limit = inst.project.max_concurrent_events
-        out: list[str] = []
-
-        def add(qid: str | None) -> None:
-            if qid is not None and inst.by_id[qid].event.id != o.event.id and qid not in out:
-                out.append(qid)
-
-        for d in range(day, day + o.duration):
-            add(self.venue.get((venue, d)))
-            held = [q for q in self.days.get(d, ()) if inst.by_id[q].event.id != o.event.id]
-            if limit is not None and len(held) >= limit:
-                for q in held:
-                    add(q)
-        for p in people:
-            lo, hi = inst.away_offsets(o, p, venue)
-            for d in range(day + lo, day + hi + 1):
-                add(self.person.get((p, d)))
-        return out
 
 
 def at_floors(stages: list, values_of) -> bool:
