@@ -157,9 +157,9 @@ def test_ctrl_c_before_any_plan_writes_nothing_and_exits_130(large, tmp_path, pr
     assert beside(out) == set()
 
 
-def _ctrl_c_at_first_solution(monkeypatch, times: int) -> list[int]:
-    """Make the search send SIGINT to this process at its first solution (``times`` times, each
-    after the previous one was handled), as a coordinator pressing Ctrl-C would."""
+def _ctrl_c_at_first_solution(monkeypatch, times: int, signum: int = signal.SIGINT) -> list[int]:
+    """Make the search send SIGINT (or ``signum``) to this process at its first solution (``times``
+    times, each after the previous one was handled), as a coordinator pressing Ctrl-C would."""
     original = solve_module._Progress.on_solution_callback
     sent: list[int] = []
 
@@ -167,7 +167,7 @@ def _ctrl_c_at_first_solution(monkeypatch, times: int) -> list[int]:
         if not sent:
             for _ in range(times):
                 handled = time.monotonic() + 5
-                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signum)
                 sent.append(1)
                 while time.monotonic() < handled and not _interrupts_requested():
                     time.sleep(0.01)
@@ -263,6 +263,35 @@ print("handler", signal.getsignal(signal.SIGINT) is signal.default_int_handler)
     assert done.stdout.split("\n")[:2] == ["KeyboardInterrupt after 1s", "handler True"], done.stdout + done.stderr
 
 
+def test_a_stop_that_raises_leaves_no_search_running():
+    """The handler raising while the main thread waits for the search (a second Ctrl-C, SIGTERM
+    during ``explain``): the search is stopped and over before the exception leaves, every time;
+    a search left running would abort the process at exit ("terminate called without an active
+    exception"). Five solves, each stopped at another moment."""
+    code = """
+import os, signal, threading, time
+from ortools.sat.python import cp_model
+from scheduler.solver.interrupt import solve_stoppable
+m = cp_model.CpModel()
+x = [m.new_int_var(0, 600, f"x{i}") for i in range(60)]
+m.add_no_overlap([m.new_interval_var(x[i], 3 + i % 7, x[i] + 3 + i % 7, f"i{i}") for i in range(60)])
+m.minimize(sum((i % 13 + 1) * x[i] for i in range(60)))
+for delay in (0.05, 0.2, 0.4, 0.7, 1.0):
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 60
+    threading.Timer(delay, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    try:
+        solve_stoppable(solver, m)
+        print("returned")
+    except KeyboardInterrupt:
+        print("running" if any(t.name == "cp-sat-search" for t in threading.enumerate()) else "stopped")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["stopped"] * 5, done.stdout + done.stderr
+
+
 # --- SIGKILL ----------------------------------------------------------------------------------
 
 
@@ -288,3 +317,183 @@ def test_sigkill_at_any_moment_leaves_the_previous_output_intact(large, tmp_path
     assert all(name.startswith(".out.tmp-") for name in beside(out)), beside(out)
     if moment == "writing":
         assert beside(out), "the kill did not come while the outputs were written"
+
+
+# --- SIGTERM (kill, systemd, CI runners): the same as Ctrl-C, with exit 143 where nothing is written ---
+
+
+def catches(process: subprocess.Popen, signum: int) -> bool:
+    """Whether the process has a handler of its own for ``signum`` (Linux: SigCgt in /proc)."""
+    status = Path(f"/proc/{process.pid}/status").read_text(encoding="ascii")
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(mask >> (signum - 1) & 1)
+
+
+def wait_until_catching_sigterm(process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until then SIGTERM would end Python at once (the default), before the command started."""
+    deadline = time.monotonic() + timeout
+    while not catches(process, signal.SIGTERM):
+        assert process.poll() is None, "the command ended before it handled SIGTERM"
+        assert time.monotonic() < deadline, "SIGTERM was never handled"
+        time.sleep(0.005)
+
+
+def wait_for_temporary_folder(out: Path, process: subprocess.Popen, holding: str, timeout: float = 120) -> None:
+    """Until the outputs are being written: the temporary folder beside ``out`` holds ``holding``."""
+    deadline = time.monotonic() + timeout
+    while not any((p / holding).exists() for p in out.parent.glob(f".{out.name}.tmp-*")):
+        assert process.poll() is None, "the command ended before it wrote its outputs"
+        assert time.monotonic() < deadline, "the outputs were never written"
+        time.sleep(0.005)
+
+
+def test_sigterm_during_the_search_writes_the_best_plan_so_far(large, tmp_path, previous_output):
+    out, before = previous_output
+    process = start_solve(large, out, "--format", "csv")
+    wait_for_first_plan(process)
+    assert process.poll() is None, "the solve ended before the signal: make searching_scenario() larger"
+    process.send_signal(signal.SIGTERM)
+    signalled = time.monotonic()
+    code, stdout, stderr = finish(process)
+    assert code == 0, stderr
+    assert time.monotonic() - signalled < 30
+    assert "Traceback" not in stderr
+    assert "terminated: stopping the search" in stderr and "terminated: best plan so far" in stderr
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["solver"]["status"] == "FEASIBLE"
+    assert check_plan(large, plan) == []
+    assert set(snapshot(out)) == {"plan.json", "schedule.csv", "budget.csv"}  # replaced whole
+    assert "feasible plan" in stdout and f"wrote {out / 'plan.json'}" in stdout
+    assert beside(out) == set()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5])
+def test_sigterm_before_any_plan_writes_nothing_and_exits_143(large, tmp_path, previous_output, delay):
+    """Reading the scenario, importing the solver, building the model: nothing to keep yet. The
+    signal is sent ``delay`` seconds after the command started handling SIGTERM."""
+    out, before = previous_output
+    process = start_solve(large, out)
+    wait_until_catching_sigterm(process)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    code, stdout, stderr = finish(process)
+    assert not PROGRESS.search(stderr), "a plan already existed: the signal came too late for this test"
+    assert code == 143, stderr
+    assert stderr.strip().splitlines()[-1].startswith("terminated"), stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr and stdout == ""
+    assert snapshot(out) == before
+    assert beside(out) == set()
+
+
+def test_sigterm_while_the_outputs_are_written_keeps_the_previous_output(large, tmp_path, previous_output):
+    """The first SIGTERM stops the search; a second one, while the plan's outputs (every format,
+    hundreds of files) are written, abandons them: the previous output stays whole, exit 143."""
+    out, before = previous_output
+    process = start_solve(large, out)
+    wait_for_first_plan(process)
+    process.send_signal(signal.SIGTERM)
+    wait_for_temporary_folder(out, process, "plan.json")
+    process.send_signal(signal.SIGTERM)
+    code, stdout, stderr = finish(process)
+    assert code == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "terminated", stderr
+    assert "Traceback" not in stderr and "wrote" not in stdout
+    assert snapshot(out) == before
+    assert beside(out) == set()  # the temporary folder was removed
+
+
+@pytest.fixture(scope="module")
+def large_plan(large, tmp_path_factory) -> Path:
+    """A plan of the large scenario (its first few seconds of search), to render."""
+    from scheduler import plan as plan_json
+    from scheduler.instance import Instance
+    from scheduler.loader import load
+
+    plan = solve_module.solve(Instance(load(large)), solve_module.SolveOptions(workers=1, time_limit=3))
+    path = tmp_path_factory.mktemp("large-plan") / "plan.json"
+    path.write_text(plan_json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def test_sigterm_during_render_keeps_the_previous_output(large, large_plan, tmp_path, previous_output):
+    out, before = previous_output
+    command = [sys.executable, "-m", "scheduler", "render", str(large_plan), "--scenario", str(large), "-o", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    wait_for_temporary_folder(out, process, "plan.json")
+    process.send_signal(signal.SIGTERM)
+    code, stdout, stderr = finish(process)
+    assert code == 143, stderr
+    assert stderr.strip() == "terminated" and stdout == ""
+    assert snapshot(out) == before
+    assert beside(out) == set()
+
+
+def test_sigterm_during_explain_exits_143_without_a_traceback(large, tmp_path):
+    """A budget far below the cost of the required events: the explanation searches for a while."""
+    tight = tmp_path / "tight.toml"
+    tight.write_text(large.read_text(encoding="utf-8").replace("total = 800000", "total = 20000"), encoding="utf-8")
+    assert tight.read_text(encoding="utf-8") != large.read_text(encoding="utf-8")
+    command = [sys.executable, "-m", "scheduler", "explain", str(tight), "--time-limit", "120"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    wait_until_catching_sigterm(process)
+    time.sleep(3)
+    assert process.poll() is None, "the explanation ended before the signal"
+    process.send_signal(signal.SIGTERM)
+    signalled = time.monotonic()
+    code, stdout, stderr = finish(process)
+    assert time.monotonic() - signalled < 30
+    assert code == 143, stderr
+    assert stderr.strip() == "terminated" and "Traceback" not in stderr
+    assert "Conflict" not in stdout  # no half explanation presented as the answer
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+def test_sigterm_at_the_first_plan_in_process(large, cli, tmp_path, monkeypatch, no_output_plugins, track_interrupts):
+    """SIGTERM as Ctrl-C: the search stops at its first plan, which is written; both handlers are
+    put back afterwards (a program running the command keeps its own)."""
+    sigterm_before = signal.getsignal(signal.SIGTERM)
+    sent = _ctrl_c_at_first_solution(monkeypatch, times=1, signum=signal.SIGTERM)
+    out = tmp_path / "out"
+    result = cli("solve", large, "-o", out, "--workers", "1", "--quiet")
+    assert sent == [1]
+    assert result.exit_code == 0, result.output
+    assert "terminated: best plan so far" in result.stderr
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["solver"]["status"] == "FEASIBLE"
+    assert check_plan(large, plan) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is sigterm_before
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+def test_a_second_sigterm_quits_without_writing(large, cli, tmp_path, monkeypatch, no_output_plugins, track_interrupts):
+    _ctrl_c_at_first_solution(monkeypatch, times=2, signum=signal.SIGTERM)
+    out = tmp_path / "out"
+    result = cli("solve", large, "-o", out, "--workers", "1", "--quiet")
+    assert result.exit_code == 143, result.output
+    assert result.stderr.strip().splitlines()[-1] == "terminated"
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize(("stop", "code", "word"), [(KeyboardInterrupt, 130, "interrupted"), (None, 143, "terminated")])
+def test_a_signal_during_an_extensions_import_is_a_stop_not_an_internal_error(stop, code, word):
+    """A signal while OR-Tools' compiled modules initialise reaches the command as ``ImportError:
+    initialization failed`` raised from the KeyboardInterrupt: it ends like any other stop."""
+    import click
+    from click.testing import CliRunner
+
+    from scheduler.cli_common import handles_errors, pass_app
+    from scheduler.cli_signals import Terminated
+
+    @click.command()
+    @pass_app
+    @handles_errors
+    def importing(app) -> None:
+        try:
+            raise (stop or Terminated)()
+        except KeyboardInterrupt as error:
+            raise ImportError("initialization failed") from error
+
+    result = CliRunner().invoke(importing, [], catch_exceptions=False)
+    assert result.exit_code == code
+    assert result.stderr.strip() == word
