@@ -96,7 +96,9 @@ class Words:
             country, day = rest
             name = self._holiday_name(country, day)
             return Fact(
-                key, f"{name}, {self.date(day)}, {self.country(country)}: a public holiday, so no event day at a venue there", ""
+                key,
+                f"{name}, {self.date(day)}, {self.country(country)}: a public holiday, so no event day at a venue there",
+                "",
             )
         if kind == "home_holiday":
             pid, country, day = rest
