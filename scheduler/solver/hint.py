@@ -39,30 +39,48 @@ def first_fit(instance: Instance, options: SolveOptions, started: float) -> Firs
         return None  # not a plan: CP-SAT searches on its own (and explains, where there is none)
     fit.improve(passes=1)
     if options.progress is not None:
-        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {_fit_summary(fit)}")
+        options.progress(f"{time.monotonic() - started:7.2f}s  first plan (first fit): {_fit_summary(fit, options)}")
     deadline = None
     if options.time_limit is not None:
         deadline = started + options.time_limit / 4
     if Ejection(fit).run(rounds=EJECTION_ROUNDS, deadline=deadline) and options.progress is not None:
-        options.progress(f"{time.monotonic() - started:7.2f}s  better plan (ejection moves): {_fit_summary(fit)}")
+        options.progress(
+            f"{time.monotonic() - started:7.2f}s  better plan (ejection moves): {_fit_summary(fit, options)}"
+        )
     return fit
 
 
 EJECTION_ROUNDS = 8
 
 
-def _fit_summary(fit: FirstFit) -> str:
+def _fit_summary(fit: FirstFit, options: SolveOptions) -> str:
+    """The plan's objectives, as the progress lines of the search show them."""
     inst = fit.inst
     parts = []
     if any(o.event.optional for o in inst.occurrences):
         priority = sum(o.event.priority for o in inst.occurrences if o.event.optional and o.id in fit.placed)
         parts.append(f"priority {priority}")
+    if options.previous is not None:
+        parts.append(f"changes {sum(not _unchanged(fit, o) for o in options.previous.scheduled)}")
     cost = sum(sum(p.cost.values()) for p in fit.placed.values())
     parts.append(f"cost {cost / 100:,.2f} {inst.project.currency}")
     if any(o.event.preferred for o in inst.occurrences):
         outside = sum(fit._worth(inst.by_id[oid], p)[1] for oid, p in fit.placed.items())
         parts.append(f"{outside} day{'' if outside == 1 else 's'} outside preferred")
     return ", ".join(parts)
+
+
+def _unchanged(fit: FirstFit, before) -> bool:
+    """The published occurrence is placed exactly as published (day, venue, people)."""
+    placement = fit.placed.get(before.id)
+    if placement is None:
+        return False
+    o = fit.inst.by_id[before.id]
+    return (fit.inst.date(placement.start), placement.venue, set(placement.people(o))) == (
+        before.start,
+        before.venue,
+        {a.person for a in before.attendees},
+    )
 
 
 def first_plan(
@@ -94,6 +112,9 @@ def first_plan(
     proto.solution_hint.vars.extend(range(len(values)))
     proto.solution_hint.values.extend(values)
     optimal = at_floors(stages, search.value)
+    if optimal and options.progress is not None:
+        reasons = ", ".join(FLOOR_WORDS[st.name] for st in stages if st.name in FLOOR_WORDS)
+        options.progress(f"{time.monotonic() - started:7.2f}s  proven optimal without search: {reasons}")
     if options.stats is not None:
         options.stats["neighbourhoods"] = {"solves": search.solves, "seconds": round(time.monotonic() - started, 3)}
         if optimal:
@@ -108,6 +129,13 @@ def first_plan(
     solution = {name: values[var.index] for name, var in variables(pm)}
     return FirstPlan(solution, optimal, round(search.deterministic_seconds, 2))
 
+
+FLOOR_WORDS = {
+    "priority": "every optional event held",
+    "changes": "no published occurrence changed",
+    "cost": "every occurrence at its cheapest venue and people",
+    "preferred": "no day outside the preferred dates",
+}
 
 # Each neighbourhood solve presolves the whole model with the rest fixed: about 1 s at 20,000
 # variables (140 occurrences), 5-10 s at 65,000 and 30 s at 300,000, where ejection moves
