@@ -31,16 +31,16 @@ from __future__ import annotations
 
 import hashlib
 from email.headerregistry import Address
-from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 
-from scheduler.plugins import icalbuild
+from scheduler.plugins import icalbuild, mailbuild
 from scheduler.plugins.briefing import Briefing, attendee_briefing, description_text
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
 from scheduler.plugins.fanout import fan_out
 from scheduler.plugins.i18n import Language, language_for
+from scheduler.plugins.mailbuild import MessageValues
 from scheduler.plugins.mailpolicy import smtp_policy
 
 from scheduler import OutputFormat, hookimpl
@@ -105,7 +105,7 @@ def invitation(
     person: Person,
     previous: PlannedOccurrence | None = None,
     template: icalbuild.EventTemplate | None = None,
-) -> EmailMessage:
+) -> MessageValues:
     """The ``METHOD:REQUEST`` message inviting ``person``; ``previous`` is the occurrence as last
     sent to them, if it was, so the text can say what changed. ``template``: the occurrence's
     ``request_template``, where the caller keeps one for all its recipients."""
@@ -138,7 +138,7 @@ def invitation(
     )
 
 
-def cancellation(context, withdrawal: Withdrawal, person: Person) -> EmailMessage:
+def cancellation(context, withdrawal: Withdrawal, person: Person) -> MessageValues:
     """The ``METHOD:CANCEL`` message telling ``person`` that an occurrence they were invited to is
     dropped, or that they are no longer expected at it."""
     occurrence = withdrawal.occurrence
@@ -192,7 +192,7 @@ def _template_values(context, person, briefing: Briefing, language: Language, *,
     }
 
 
-def _message(context, person, language, *, subject, text, html, calendar: bytes, method, key) -> EmailMessage:
+def _message(context, person, language, *, subject, text, html, calendar: bytes, method, key) -> MessageValues:
     organizer = context.scenario.project.organizer
     seed = "|".join(str(k) for k in (context.scenario.project.id, *key))
 
@@ -200,35 +200,24 @@ def _message(context, person, language, *, subject, text, html, calendar: bytes,
         # "=_" cannot occur in quoted-printable or base64 bodies, so the boundary never collides.
         return "=_" + hashlib.sha256(f"{seed}|{part}".encode()).hexdigest()[:32]
 
-    plain = MIMEPart(policy=POLICY)
-    plain.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    rich = MIMEPart(policy=POLICY)
-    rich.set_content(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    itip = MIMEPart(policy=POLICY)
-    itip.set_content(
-        calendar, maintype="text", subtype="calendar", cte="base64", params={"method": method, "charset": "UTF-8"}
+    return MessageValues(
+        sender=_address(organizer.name, organizer.email),
+        recipient=_address(person.name, person.email),
+        subject=subject,
+        date=_date(context.now),
+        message_id=f"<{seed.replace('|', '.')}@{organizer.email.rpartition('@')[2]}>",
+        language=language.code.replace("_", "-"),
+        boundaries=(boundary("mixed"), boundary("alternative")),
+        text=text,
+        html=html,
+        calendar=calendar,
+        method=method,
     )
-    alternative = MIMEPart(policy=POLICY)
-    # The header set_boundary() would write, parsed once rather than twice.
-    alternative["Content-Type"] = f'multipart/alternative; boundary="{boundary("alternative")}"'
-    for part in (plain, rich, itip):
-        alternative.attach(part)
-    attachment = MIMEPart(policy=POLICY)
-    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
-    attachment.set_content(calendar, maintype="application", subtype="ics", cte="base64", filename=filename)
 
-    message = EmailMessage(policy=POLICY)
-    message["From"] = _address(organizer.name, organizer.email)
-    message["To"] = _address(person.name, person.email)
-    message["Subject"] = subject
-    message["Date"] = format_datetime(context.now)
-    message["Message-ID"] = f"<{seed.replace('|', '.')}@{organizer.email.rpartition('@')[2]}>"
-    message["Content-Language"] = language.code.replace("_", "-")
-    message["MIME-Version"] = "1.0"
-    message["Content-Type"] = f'multipart/mixed; boundary="{boundary("mixed")}"'
-    message.attach(alternative)
-    message.attach(attachment)
-    return message
+
+@lru_cache(maxsize=16)
+def _date(now) -> str:
+    return format_datetime(now)
 
 
 @lru_cache(maxsize=4096)
@@ -237,5 +226,5 @@ def _address(name: str, email: str) -> Address:
     return Address(name, addr_spec=email)
 
 
-def _write(context, occurrence_id: str, person_id: str, message: EmailMessage) -> Path:
-    return context.write_bytes(f"invitations/{occurrence_id}/{person_id}.eml", message.as_bytes(policy=POLICY))
+def _write(context, occurrence_id: str, person_id: str, message: MessageValues) -> Path:
+    return context.write_bytes(f"invitations/{occurrence_id}/{person_id}.eml", mailbuild.message_bytes(message, POLICY))

@@ -6,16 +6,18 @@ a time, with the icalendar and e-mail APIs."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import email
 import email.policy
 import pickle
+from email.headerregistry import Address
 from pathlib import Path
 from types import SimpleNamespace
 
 import icalendar
 import pytest
-from calendar_outputs import NOW, render
-from scheduler.plugins import fanout, icalbuild, invitations
+from calendar_outputs import NOW, render, replanned
+from scheduler.plugins import fanout, icalbuild, invitations, mailbuild, mailpolicy
 from scheduler.plugins.briefing import attendee_briefing, description_text
 from scheduler.plugins.i18n import language_for
 
@@ -121,14 +123,74 @@ def test_every_invitation_carries_its_recipients_own_event(crowded_plan, scenari
             assert str(event["uid"]) == f"{occurrence.id}@{scenario.project.id}"
 
 
-def test_the_remembering_mail_policy_writes_what_the_standard_one_writes(plan, scenario, tmp_path, monkeypatch):
-    render(plan, scenario, tmp_path / "remembering", "invitations")
-    monkeypatch.setattr(invitations, "POLICY", email.policy.SMTP)
-    render(plan, scenario, tmp_path / "standard", "invitations")
-    standard = sorted((tmp_path / "standard").rglob("*.eml"))
-    assert len(standard) > 50
-    for path in standard:
-        assert (tmp_path / "remembering" / path.relative_to(tmp_path / "standard")).read_bytes() == path.read_bytes()
+def _messages_and_files(monkeypatch, *render_args, **render_kwargs):
+    """Render invitations, keeping what each message was built from beside the file written."""
+    built = []
+    write = invitations._write
+
+    def keeping(context, occurrence_id, person_id, message):
+        path = write(context, occurrence_id, person_id, message)
+        built.append((message, path))
+        return path
+
+    monkeypatch.setattr(invitations, "_write", keeping)
+    render(*render_args, **render_kwargs)
+    monkeypatch.setattr(invitations, "_write", write)
+    return built
+
+
+@pytest.mark.parametrize("replan", [False, True])
+def test_every_message_is_what_the_email_package_writes_with_the_standard_policy(
+    plan, crowded_plan, scenario, tmp_path, monkeypatch, replan
+):
+    """Each message is put together from a skeleton with the remembering policy; built the plain
+    way (``mailbuild.plain_message``, part by part) and written by ``email.policy.SMTP``, it is the
+    same bytes. With a previous plan, updates and cancellations too."""
+    if replan:
+        new = replanned(plan, drop="sv-serbia-1", move="crm-2", remove=("sc-2", "donor-isf"))
+        built = _messages_and_files(monkeypatch, new, scenario, tmp_path, "invitations", previous=plan)
+    else:
+        built = _messages_and_files(monkeypatch, crowded_plan, scenario, tmp_path, "invitations")
+    methods = {message.method for message, _ in built}
+    assert len(built) > 50 and methods == ({"REQUEST", "CANCEL"} if replan else {"REQUEST"})
+    for message, path in built:
+        expected = mailbuild.plain_message(message, email.policy.SMTP).as_bytes(policy=email.policy.SMTP)
+        assert path.read_bytes() == expected, path
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"subject": "Invitation: " + "a very long title " * 8},
+        {"subject": "Invitación: reunión en São Paulo, 1–2 marzo"},
+        {"message_id": "<" + "x" * 90 + "@example.org>"},
+        {"message_id": "<odd id with spaces@example.org>"},
+        {"recipient": Address('Zoë Ångström-Ñúñez, "the" chair', addr_spec="zoe@example.org")},
+        {"text": "line one\r\nline two =?utf-8?q?x?=\n\n" + "é" * 200, "html": "<p>" + "word " * 60 + "</p>"},
+        {"calendar": b"BEGIN:VCALENDAR\r\n" + bytes(range(256)) * 3},
+        {"boundaries": ("boundary-of-another-form", "=_" + "a" * 32)},
+        {"method": "CANCEL", "language": "pt-BR"},
+    ],
+)
+def test_a_message_from_the_skeleton_is_the_plain_one_for_odd_values_too(changes):
+    values = mailbuild.MessageValues(
+        sender=Address("Programme team", addr_spec="programme@example.org"),
+        recipient=Address("Ana Pop", addr_spec="ana@example.org"),
+        subject="Invitation: Study visit, 1–2 March",
+        date="Tue, 14 Nov 2023 22:13:20 +0000",
+        message_id="<p.o-1.ana.request.0@example.org>",
+        language="en",
+        boundaries=("=_" + "0123456789abcdef" * 2, "=_" + "fedcba9876543210" * 2),
+        text="Dear Ana,\n\nsee you in Bucureşti.\n",
+        html="<p>Dear Ana,</p>\n",
+        calendar=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        method="REQUEST",
+    )
+    values = dataclasses.replace(values, **changes)
+    for policy in (email.policy.SMTP, mailpolicy.smtp_policy()):
+        expected = mailbuild.plain_message(values, email.policy.SMTP).as_bytes(policy=email.policy.SMTP)
+        assert mailbuild.message_bytes(values, policy) == expected
+        assert mailbuild.message_bytes(values, policy) == expected  # and again, from what it remembered
 
 
 def test_worker_processes_write_the_same_files(plan, scenario, tmp_path):
