@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pluggy
@@ -95,13 +96,36 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
             raise PluginError(
                 f"format {fmt.name!r} (plugin {fmt.plugin!r}) failed: {type(error).__name__}: {error}"
             ) from error
+        inside = _InsideCheck(context.folder)
         for path in files:
-            if not Path(path).resolve().is_relative_to(context.folder.resolve()):
+            if not inside(path):
                 raise PluginError(
                     f"format {fmt.name!r} (plugin {fmt.plugin!r}) wrote {path}, outside the output folder"
                 )
         written.extend(Path(p) for p in files)
     return written
+
+
+class _InsideCheck:
+    """Whether a written path is inside the output folder once every link is followed.
+
+    A format writes thousands of files into a few folders: each folder is resolved once, and a
+    file's own name is only checked to be a plain name that is not a link (a link, or anything
+    else, is resolved in full)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder.resolve()
+        self.folders: dict[str, bool] = {}
+
+    def __call__(self, path) -> bool:
+        text = os.fspath(path)
+        head, name = os.path.split(text)
+        if not os.path.isabs(text) or name in ("", ".", "..") or os.path.islink(text):
+            return Path(text).resolve().is_relative_to(self.root)
+        inside = self.folders.get(head)
+        if inside is None:
+            inside = self.folders[head] = Path(head).resolve().is_relative_to(self.root)
+        return inside
 
 
 def _failed_plugin(impls, error: BaseException) -> str:

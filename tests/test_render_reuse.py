@@ -254,3 +254,30 @@ def test_files_are_written_inside_the_output_folder_only(tmp_path):
     with pytest.raises(ValueError, match="outside the output folder"):
         context.write_text("a/b/link.txt", "x")
     assert not (tmp_path / "target.txt").exists()
+
+
+def test_the_host_refuses_a_returned_path_that_leaves_the_output_folder(tmp_path):
+    """``render_all`` resolves each folder once: a returned file that is a link out of the folder,
+    or that lies in a linked folder, in a folder beside it or under ``..``, is still refused."""
+    from scheduler.pluginhost import render_all
+    from scheduler.rendering import OutputFormat
+
+    out, beside = tmp_path / "out", tmp_path / "beside"
+    (out / "a").mkdir(parents=True)
+    beside.mkdir()
+    (beside / "x.txt").write_text("x")
+    (out / "a" / "fine.txt").write_text("fine")
+    (out / "a" / "link.txt").symlink_to(beside / "x.txt")
+    (out / "linked").symlink_to(beside)
+    (out / "a" / "inner.txt").symlink_to(out / "a" / "fine.txt")
+    manager = SimpleNamespace(hook=SimpleNamespace(prepare_render=lambda context: None))
+    context = RenderContext(plan=None, scenario=None, folder=out, now=NOW)
+
+    def returning(*paths):
+        return [OutputFormat("f", "returns paths", lambda context: list(paths), "test")]
+
+    fine = [out / "a" / "fine.txt", out / "a" / "inner.txt", str(out / "a" / "fine.txt")]
+    assert render_all(manager, returning(*fine), context) == [Path(p) for p in fine]
+    for outside in (out / "a" / "link.txt", out / "linked" / "x.txt", out / "a" / ".." / ".." / "beside" / "x.txt"):
+        with pytest.raises(PluginError, match="outside the output folder"):
+            render_all(manager, returning(out / "a" / "fine.txt", outside), context)
