@@ -17,6 +17,8 @@ from types import SimpleNamespace
 import icalendar
 import pytest
 from calendar_outputs import NOW, render, replanned
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scheduler.plugins import fanout, icalbuild, invitations, mailbuild, mailpolicy
 from scheduler.plugins.briefing import attendee_briefing, description_text
 from scheduler.plugins.i18n import language_for
@@ -281,3 +283,28 @@ def test_the_host_refuses_a_returned_path_that_leaves_the_output_folder(tmp_path
     for outside in (out / "a" / "link.txt", out / "linked" / "x.txt", out / "a" / ".." / ".." / "beside" / "x.txt"):
         with pytest.raises(PluginError, match="outside the output folder"):
             render_all(manager, returning(out / "a" / "fine.txt", outside), context)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("ab \\^;,:\n\r\t\"'") + ["é", "€", "×", "–", "😀", "ß", "\u0301"]),
+        min_size=1,
+        max_size=400,
+    )
+)
+def test_a_text_line_is_the_property_line_icalendar_writes(text):
+    """``text_line`` escapes with icalendar and folds by octets itself: the same bytes as a
+    component holding the property, serialised by icalendar (backslashes and carets at the
+    folding points, characters of 1 to 4 octets, long and empty values)."""
+    icalbuild.text_line.cache_clear()
+    for value in (text, text * 3, "x" * 62 + text):
+        assert icalbuild.text_line("DESCRIPTION", value) == icalbuild.property_line("DESCRIPTION", value)
+
+
+@pytest.mark.parametrize("special", [",", ";", "\\", "\n", "^", "é", "€", "😀", "e\u0301"])
+def test_a_text_line_folds_where_icalendar_folds_at_every_offset(special):
+    """A special character (escaped, a caret, two to four octets) at each place around the folds."""
+    for offset in range(0, 160):
+        value = "x" * offset + special + "y" * 90 + special * 40
+        assert icalbuild.text_line("DESCRIPTION", value) == icalbuild.property_line("DESCRIPTION", value), offset
