@@ -141,8 +141,15 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
     event = icalbuild.occurrence_event(context, occurrence, attendees=attendees)
     sessions = icalbuild.session_events(context, occurrence)
     shared = icalbuild.serialised(event, *sessions)
-    event.pop("DESCRIPTION", None)
-    return shared, icalbuild.event_template(event, ["DESCRIPTION"], sessions)
+    description = event.get("DESCRIPTION")
+    # Cut from what was just serialised, rather than serialising the event a second time.
+    template = None
+    if description is not None:
+        template = icalbuild.opened(shared, "DESCRIPTION", icalbuild.text_line("DESCRIPTION", str(description)))
+    if template is None:
+        event.pop("DESCRIPTION", None)
+        template = icalbuild.event_template(event, ["DESCRIPTION"], sessions)
+    return shared, template
 
 
 def _description(context, occurrence: PlannedOccurrence, reader) -> str:

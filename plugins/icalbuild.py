@@ -303,6 +303,20 @@ def event_template(event: icalendar.Event, slots: Iterable[str], following=()) -
     return EventTemplate(tuple(pieces), tuple(slot for *_, slot in sorted(found)), whole.tzids)
 
 
+def opened(whole: Serialised, slot: str, line: bytes) -> EventTemplate | None:
+    """The template ``event_template`` gives for the first event of ``whole`` with ``slot`` open,
+    cut from ``whole`` itself, where that event's ``slot`` property was written as ``line`` (as
+    ``text_line`` writes it): properties are written in sorted order, so the line sits where the
+    open slot would. None where the line is not found once in the first component."""
+    first = whole.data[: whole.data.find(b"END:VEVENT\r\n")]
+    needle = b"\r\n" + line
+    at = first.find(needle)
+    if at < 0 or first.find(needle, at + 1) >= 0 or not line.startswith(slot.upper().encode() + b":"):
+        return None
+    begin = at + 2
+    return EventTemplate((whole.data[:begin], whole.data[begin + len(line) :]), (slot.upper(),), whole.tzids)
+
+
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:
     """One property as icalendar writes it in a ``VEVENT`` (folded, escaped, with its CRLF)."""
     holder = icalendar.Event()

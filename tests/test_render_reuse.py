@@ -308,3 +308,17 @@ def test_a_text_line_folds_where_icalendar_folds_at_every_offset(special):
     for offset in range(0, 160):
         value = "x" * offset + special + "y" * 90 + special * 40
         assert icalbuild.text_line("DESCRIPTION", value) == icalbuild.property_line("DESCRIPTION", value), offset
+
+
+def test_a_template_cut_from_the_serialised_event_is_the_one_built_with_the_slot_open(plan, scenario, tmp_path):
+    context = context_for(plan, scenario, tmp_path)
+    for occurrence in plan.scheduled:
+        event = icalbuild.occurrence_event(context, occurrence)
+        sessions = icalbuild.session_events(context, occurrence)
+        whole = icalbuild.serialised(event, *sessions)
+        line = icalbuild.text_line("DESCRIPTION", str(event["DESCRIPTION"]))
+        cut = icalbuild.opened(whole, "DESCRIPTION", line)
+        event.pop("DESCRIPTION")
+        assert cut == icalbuild.event_template(event, ["DESCRIPTION"], sessions), occurrence.id
+        assert cut.fill({"DESCRIPTION": line}) == whole
+    assert icalbuild.opened(whole, "DESCRIPTION", b"DESCRIPTION:not there\r\n") is None
