@@ -23,8 +23,9 @@ occurrence gets one for that occurrence; both carry ``STATUS:CANCELLED`` and a r
 Everything in a message is deterministic (Message-ID, MIME boundaries, ``Date:`` from
 ``SOURCE_DATE_EPOCH``), so the same plan gives the same bytes. An occurrence's event is serialised
 once with ``ATTENDEE`` and ``DESCRIPTION`` open (``icalbuild.EventTemplate``) and filled in for
-each recipient, and the messages are written with a policy that parses each distinct header once
-(``mailpolicy``): large plans send thousands of messages.
+each recipient, and each message is put together from a skeleton the ``email`` package wrote once
+(``mailbuild``), with a policy that parses each distinct header once (``mailpolicy``): large plans
+send thousands of messages.
 """
 
 from __future__ import annotations
