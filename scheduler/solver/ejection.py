@@ -79,8 +79,11 @@ class Ejection:
         for _ in range(rounds):
             kept_before = self.moves
             self._occupancy()
-            targets = [o for o in inst.occurrences if any(self.shortfall(o))]
-            targets.sort(key=lambda o: (tuple(-x for x in self.shortfall(o)), o.id))
+            short = {o.id: self.shortfall(o) for o in inst.occurrences}
+            targets = sorted(
+                (o for o in inst.occurrences if any(short[o.id])),
+                key=lambda o: (tuple(-x for x in short[o.id]), o.id),
+            )
             for o in targets:
                 if deadline is not None and time.monotonic() >= deadline:
                     return self.moves
@@ -93,7 +96,7 @@ class Ejection:
     def _improve(self, o: Occurrence) -> bool:
         fit = self.fit
         current = fit.placed.get(o.id)
-        if current is None and o.index > 1 and f"{o.event.id}-{o.index - 1}" not in fit.placed:
+        if current is None and not fit._can_add(o):
             return False
         tried = 0
         for _count, _distance, day, venue, blockers in self._options(o, current):
@@ -117,12 +120,7 @@ class Ejection:
         for v in o.event.venues:
             if o.size > inst.scenario.venues[v].capacity:
                 continue
-            least = sum(fit._fixed_cost(o, v).values()) + sum(
-                fit._person_cost(o, p, v)
-                for g, group in enumerate(o.seat_groups)
-                for p in fit._candidates(o, g, v)[: group.need]
-            )
-            if current is not None and (0, least, 0) >= now:
+            if current is not None and (0, fit.least_at(o, v), 0) >= now:
                 continue
             for day in fit._venue_starts(o, v):
                 if not first <= day <= last or (current is not None and (day, v) == (current.start, current.venue)):
@@ -151,7 +149,7 @@ class Ejection:
             after[o.id] = placement
             for oid in blockers:
                 b = inst.by_id[oid]
-                if b.index > 1 and f"{b.event.id}-{b.index - 1}" not in fit.placed:
+                if not fit._can_add(b):
                     continue
                 found = fit._place(b, 0, day_choice="cheapest")
                 if found is not None:

@@ -423,11 +423,16 @@ class FirstFit:
         return self._cost_cache[key]
 
     def _cheapest(self, o: Occurrence) -> int:
-        best = None
-        for v in o.event.venues:
-            amount = sum(self._fixed_cost(o, v).values())
+        return min((self.least_at(o, v) for v in o.event.venues), default=0)
+
+    def least_at(self, o: Occurrence, venue: str) -> int:
+        """The least the occurrence can cost at ``venue``: its fixed costs and its cheapest seat
+        candidates there, the calendar aside."""
+        key = ("least", o.event.id, venue)
+        if key not in self._cost_cache:
+            amount = sum(self._fixed_cost(o, venue).values())
             for group in o.seat_groups:
-                costs = sorted(self._person_cost(o, p, v) for p in group.candidates)
+                costs = sorted(self._person_cost(o, p, venue) for p in group.candidates)
                 amount += sum(costs[: group.need])
-            best = amount if best is None else min(best, amount)
-        return best or 0
+            self._cost_cache[key] = amount
+        return self._cost_cache[key]

@@ -16,7 +16,7 @@ from scheduler.solver.firstfit import FirstFit, Placement, Policy
 from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.mapping import variables
 from scheduler.solver.model import PlanModel
-from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
+from scheduler.solver.neighbourhood import Neighbourhoods, at_floors, set_complete_hint
 from scheduler.solver.solve import SolveOptions, Stage, _show
 from scheduler.solver.stability import drop_orphans, seed_published
 
@@ -106,11 +106,7 @@ def first_plan(
             deadline = time.monotonic() + (options.time_limit - (time.monotonic() - started)) / 2
         search.run(deadline, options.interrupt, report)
     values = search.values
-    proto = pm.model.proto
-    proto.solution_hint.vars.clear()
-    proto.solution_hint.values.clear()
-    proto.solution_hint.vars.extend(range(len(values)))
-    proto.solution_hint.values.extend(values)
+    set_complete_hint(pm.model, values)
     optimal = at_floors(stages, search.value)
     if optimal and options.progress is not None:
         reasons = ", ".join(FLOOR_WORDS[st.name] for st in stages if st.name in FLOOR_WORDS)
@@ -145,21 +141,18 @@ NEIGHBOURHOOD_VARIABLES = 100_000
 
 def decisions(pm: PlanModel, placed: dict[str, Placement]) -> dict[str, int]:
     """The decision variables' values of a first-fit plan (``mapping.snapshot``'s keys), without
-    CP-SAT: what a stop before the completed hint still writes."""
-    out = {}
-    for name, _var in variables(pm):
-        kind, oid, *rest = name.split(":", 2)
-        placement = placed.get(oid)
-        if kind == "s":
-            out[name] = int(placement is not None)
-        elif kind == "t":
-            out[name] = placement.start if placement else 0
-        elif kind == "a":
-            out[name] = int(placement is not None and placement.venue == rest[0])
-        else:
-            group, person = rest[0].split(":", 1)
-            out[name] = int(placement is not None and (int(group), person) in placement.picks)
-    return out
+    CP-SAT: the hint to complete, and what a stop before it is complete still writes."""
+    by_index = {}
+    for o in pm.instance.occurrences:
+        placement = placed.get(o.id)
+        by_index[pm.scheduled[o.id].index] = int(placement is not None)
+        by_index[pm.start[o.id].index] = placement.start if placement else 0
+        for v, var in pm.at[o.id].items():
+            by_index[var.index] = int(placement is not None and placement.venue == v)
+        picks = set(placement.picks) if placement else set()
+        for key, var in pm.pick[o.id].items():
+            by_index[var.index] = int(key in picks)
+    return {name: by_index[var.index] for name, var in variables(pm)}
 
 
 def complete_plan(
@@ -167,15 +160,9 @@ def complete_plan(
 ) -> cp_model.CpSolver | None:
     """The solver holding a value for every variable of the model, given each occurrence's
     placement (absent: not scheduled); None where the placements break a rule or time ran out."""
-    for o in pm.instance.occurrences:
-        placement = placed.get(o.id)
-        pm.model.add_hint(pm.scheduled[o.id], placement is not None)
-        pm.model.add_hint(pm.start[o.id], placement.start if placement else 0)
-        for v, var in pm.at[o.id].items():
-            pm.model.add_hint(var, placement is not None and placement.venue == v)
-        picks = set(placement.picks) if placement else set()
-        for key, var in pm.pick[o.id].items():
-            pm.model.add_hint(var, key in picks)
+    chosen = decisions(pm, placed)
+    for name, var in variables(pm):
+        pm.model.add_hint(var, chosen[name])
     if options.interrupt is not None and options.interrupt.requested:
         return None
     # CP-SAT takes a hint of every variable that satisfies the model as its first plan at once; a

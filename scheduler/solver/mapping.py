@@ -160,20 +160,18 @@ def has_possible_start(inst: Instance, o: Occurrence) -> bool:
 
 def cheapest(pm: PlanModel, o: Occurrence, category: str | None = None) -> int:
     """The least an occurrence can cost (in one category, or in all), over its venues and seats."""
-    inst = pm.instance
-    best = None
-    for v in o.event.venues:
-        fixed = pm.fixed_cost(o, v)
-        amount = fixed.get(category, 0) if category else sum(fixed.values())
-        for group in o.seat_groups:
-            costs = sorted(
-                (
-                    inst.costs.attendee(inst.scenario.people[p], o.event, v).get(category, 0)
-                    if category
-                    else sum(inst.costs.attendee(inst.scenario.people[p], o.event, v).values())
-                )
-                for p in group.candidates
-            )
-            amount += sum(costs[: group.need])
-        best = amount if best is None else min(best, amount)
-    return best or 0
+    return min((least_at(pm, o, v, category) for v in o.event.venues), default=0)
+
+
+def least_at(pm: PlanModel, o: Occurrence, venue: str, category: str | None = None) -> int:
+    """The least an occurrence held at ``venue`` can cost (in one category, or in all): its fixed
+    costs and, per seat group, its cheapest candidates there."""
+
+    def amount(cost) -> int:
+        return cost.get(category, 0) if category else sum(cost.values())
+
+    total = amount(pm.fixed_cost(o, venue))
+    for group in o.seat_groups:
+        costs = sorted(amount(pm.attendee_cost(o, p, venue)) for p in group.candidates)
+        total += sum(costs[: group.need])
+    return total

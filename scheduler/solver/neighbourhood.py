@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.instance import Occurrence
 from scheduler.solver.interrupt import solve_stoppable
+from scheduler.solver.mapping import least_at
 from scheduler.solver.model import PlanModel
 from scheduler.solver.occupancy import Occupancy
 
@@ -57,7 +58,6 @@ class Neighbourhoods:
         inst = pm.instance
         self.deterministic_seconds = 0.0
         self.solves = 0
-        self.people_of = {o.id: frozenset((*o.fixed, *o.seat_candidates)) for o in inst.occurrences}
         self.decisions = {o.id: _decision_indexes(pm, o) for o in inst.occurrences}
         self._least: dict[tuple, object] = {}
 
@@ -98,12 +98,13 @@ class Neighbourhoods:
             improved = False
             tried: set[str] = set()
             while True:
-                targets = [
-                    o for o in inst.occurrences if o.id not in tried and any(self.shortfall(o)) and self._can_move(o)
-                ]
+                short = {o.id: self.shortfall(o) for o in inst.occurrences if o.id not in tried}
+                targets = sorted(
+                    (o for o in inst.occurrences if any(short.get(o.id, ())) and self._can_move(o)),
+                    key=lambda o: tuple(-x for x in short[o.id]),
+                )
                 if not targets:
                     break
-                targets.sort(key=lambda o: tuple(-x for x in self.shortfall(o)))
                 occupancy = Occupancy(inst)
                 for q in inst.occurrences:
                     at = self.placed(q)
@@ -181,12 +182,7 @@ class Neighbourhoods:
     def _least_at(self, o: Occurrence, venue: str) -> int:
         key = (o.id, venue)
         if key not in self._least:
-            pm = self.pm
-            amount = sum(pm.fixed_cost(o, venue).values())
-            for group in o.seat_groups:
-                costs = sorted(sum(pm.attendee_cost(o, p, venue).values()) for p in group.candidates)
-                amount += sum(costs[: group.need])
-            self._least[key] = amount
+            self._least[key] = least_at(self.pm, o, venue)
         return self._least[key]
 
     def _cheapest_people(self, o: Occurrence, venue: str) -> list[str]:
@@ -219,10 +215,7 @@ class Neighbourhoods:
                 domain.clear()
                 domain.extend([value, value])
         model.minimize(self._local_objective(free))
-        proto.solution_hint.vars.clear()
-        proto.solution_hint.values.clear()
-        proto.solution_hint.vars.extend(range(len(self.values)))
-        proto.solution_hint.values.extend(self.values)
+        set_complete_hint(model, self.values)
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1
@@ -259,6 +252,16 @@ class Neighbourhoods:
             terms.append((-weight if stage.maximize else weight) * expr)
             weight *= bound + 1
         return sum(terms)
+
+
+def set_complete_hint(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of ``model`` (values by variable index), replacing any hint; through
+    the proto, as ``add_hint`` one variable at a time takes seconds on the largest models."""
+    hint = model.proto.solution_hint
+    hint.vars.clear()
+    hint.values.clear()
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def at_floors(stages: list, values_of) -> bool:
