@@ -24,13 +24,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.plugins.agenda_programme import kind_name, programme
-from scheduler.plugins.fanout import fan_out
 
 from scheduler import OutputFormat, RenderContext, hookimpl
 from scheduler.countries import country_name
 from scheduler.domain import Event, Scenario
 from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
+from scheduler.renderpool import Batch, staged
 
 DEFAULT_LOCALE = "en_GB"
 
@@ -115,9 +115,13 @@ class Agenda:
     generated_text: str
 
 
-def render(context: RenderContext) -> list[Path]:
+def _stages(context: RenderContext):
+    """One batch: the two files of each occurrence (see ``scheduler.renderpool``)."""
     locale = locale_option(context.options)
-    return fan_out(context, context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale))
+    return (yield Batch(context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale)))
+
+
+render = staged(_stages)
 
 
 def _write(context: RenderContext, occurrences: list[PlannedOccurrence], locale: str) -> list[Path]:

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from scheduler.plugins.i18n import N_, Language
+from scheduler.plugins.shared import remembered
 
 from scheduler.costs import CostTable, nights_away
 from scheduler.domain import Person, Scenario
@@ -106,7 +107,46 @@ def attendee_briefing(
         }
     costs, total, note = _attendee_costs(scenario, occurrence, person, language)
     changes = _changes(scenario, previous, occurrence, language) if previous is not None else ()
-    return replace(_briefing(scenario, occurrence, language, travel, costs, total, note, changes), personal=True)
+    common = _occurrence_part(scenario, occurrence, language)
+    return replace(common, travel=travel, costs=costs, cost_total=total, cost_note=note, changes=changes, personal=True)
+
+
+def shared_attendee_briefing(
+    context, occurrence: PlannedOccurrence, person: Person, language: Language, previous: PlannedOccurrence | None
+) -> Briefing:
+    """``attendee_briefing``, computed once for the formats that run together on this occurrence
+    (``ical`` and ``invitations``, see ``scheduler.plugins.shared``)."""
+    key = ("attendee-briefing", id(person), id(language), id(previous))
+    kept = remembered(
+        context,
+        occurrence,
+        key,
+        lambda: (
+            person,
+            language,
+            previous,
+            attendee_briefing(context.scenario, occurrence, person, language, previous),
+        ),
+    )
+    if kept[0] is person and kept[1] is language and kept[2] is previous:
+        return kept[3]
+    return attendee_briefing(context.scenario, occurrence, person, language, previous)
+
+
+_occurrence_parts: tuple | None = None  # (scenario, occurrence, {id(language): (language, briefing)})
+
+
+def _occurrence_part(scenario: Scenario, occurrence: PlannedOccurrence, language: Language) -> Briefing:
+    """What every attendee's briefing of the occurrence shares (all but travel, costs and
+    changes), computed once per language while the occurrence is the latest asked about."""
+    global _occurrence_parts
+    if _occurrence_parts is None or _occurrence_parts[0] is not scenario or _occurrence_parts[1] is not occurrence:
+        _occurrence_parts = (scenario, occurrence, {})
+    parts = _occurrence_parts[2]
+    found = parts.get(id(language))
+    if found is None or found[0] is not language:
+        found = parts[id(language)] = (language, _briefing(scenario, occurrence, language, "", (), "", "", ()))
+    return found[1]
 
 
 def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, language: Language) -> Briefing:
@@ -120,7 +160,7 @@ def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, langu
             "departure": language.date(occurrence.end + dt.timedelta(days=event.travel_days_after)),
         }
     currency = scenario.project.currency
-    order = CostTable(scenario).categories()
+    order = _categories(scenario)
     categories = sorted(occurrence.cost, key=lambda c: (order.index(c) if c in order else len(order), c))
     costs = tuple(
         CostLine(cost_label(c, language), language.money(occurrence.cost[c], currency))
@@ -130,6 +170,17 @@ def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, langu
     total = language.money(occurrence.total_cost, currency) if costs else ""
     note = "" if costs else _("This event costs the project nothing.")
     return _briefing(scenario, occurrence, language, travel, costs, total, note, ())
+
+
+_known_categories: tuple | None = None  # (scenario, its cost categories)
+
+
+def _categories(scenario: Scenario) -> list[str]:
+    """``CostTable(scenario).categories()``, which looks at every event: once per scenario."""
+    global _known_categories
+    if _known_categories is None or _known_categories[0] is not scenario:
+        _known_categories = (scenario, CostTable(scenario).categories())
+    return _known_categories[1]
 
 
 def cost_label(category: str, language: Language) -> str:

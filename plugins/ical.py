@@ -18,17 +18,19 @@ Google do in their own exports.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.plugins import icalbuild
-from scheduler.plugins.briefing import attendee_briefing, description_text
+from scheduler.plugins.briefing import description_text, shared_attendee_briefing
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
-from scheduler.plugins.fanout import fan_out
 from scheduler.plugins.i18n import language_for
+from scheduler.plugins.shared import SERIALISED_EVENT, remembered
 
 from scheduler import OutputFormat, hookimpl
 from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
+from scheduler.renderpool import Batch, staged
 
 ATTENDEES_OPTION = "ical.attendees"
 
@@ -44,47 +46,72 @@ def register_output_formats():
     ]
 
 
-def render(context) -> list[Path]:
+def _stages(context):
+    """Two batches (see ``scheduler.renderpool``): each occurrence's events, its own file and
+    each attendee's ``DESCRIPTION``; then the people's feeds. The plan feed is put together here."""
     with_attendees = _flag(context.options, ATTENDEES_OPTION, default=True)
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
     gone = withdrawals(context.plan, context.previous)
     # Each occurrence's events are built and serialised once: as the plan has them (for the plan
     # feed and the occurrence's own file) and with DESCRIPTION open (for each reader's feed).
-    built = fan_out(
-        context,
+    built = yield Batch(
         scheduled,
-        lambda context, chunk: [_occurrence_events(context, occurrence, with_attendees) for occurrence in chunk],
+        lambda context, chunk: [_occurrence_pieces(context, occurrence, with_attendees) for occurrence in chunk],
     )
-    shared = {o.id: events for o, (events, _template) in zip(scheduled, built, strict=True)}
-    templates = {o.id: template for o, (_events, template) in zip(scheduled, built, strict=True)}
-    written = [_plan_feed(context, scheduled, gone, shared)]
-    written += _people_feeds(context, scheduled, gone, templates)
-    written += _event_files(context, scheduled, gone, shared)
+    pieces = {o.id: piece for o, piece in zip(scheduled, built, strict=True)}
+    written = [_plan_feed(context, scheduled, gone, pieces)]
+    entries = _people_entries(context, scheduled, gone, pieces)
+    written += yield Batch(sorted(entries), lambda context, people: _write_people_feeds(context, people, entries))
+    written += [pieces[o.id].event_file for o in scheduled]
+    written += _dropped_event_files(context, gone)
     return written
 
 
-def _plan_feed(context, scheduled, gone, shared) -> Path:
+render = staged(_stages)
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """One occurrence's share of the feeds, made where its batch ran."""
+
+    events: icalbuild.Serialised  # its event and sessions as the plan has them
+    template: icalbuild.EventTemplate  # the same with DESCRIPTION open for a reader's briefing
+    descriptions: dict[str, bytes]  # per attendee: their DESCRIPTION line (b"" for none)
+    event_file: Path  # calendar/events/<occurrence>.ics, written
+
+
+def _occurrence_pieces(context, occurrence: PlannedOccurrence, with_attendees: bool) -> _Pieces:
+    events, template = _occurrence_events(context, occurrence, with_attendees)
+    descriptions = {}
+    for attendance in occurrence.attendees:
+        person = context.scenario.people.get(attendance.person)
+        if person is not None:
+            descriptions[person.id] = _description_line(context, occurrence, person)
+    data = _calendar_bytes(context, occurrence.title, [(occurrence.start, occurrence.id, events)])
+    return _Pieces(events, template, descriptions, context.write_bytes(f"calendar/events/{occurrence.id}.ics", data))
+
+
+def _plan_feed(context, scheduled, gone, pieces) -> Path:
     project = context.scenario.project
-    entries = [(o.start, o.id, shared[o.id]) for o in scheduled]
+    entries = [(o.start, o.id, pieces[o.id].events) for o in scheduled]
     entries += [(w.occurrence.start, w.occurrence.id, _cancelled(context, w, None)) for w in gone if w.dropped]
     return context.write_bytes("calendar/plan.ics", _calendar_bytes(context, project.name, entries))
 
 
-def _people_feeds(context, scheduled, gone, templates) -> list[Path]:
-    """One feed per person who attends something (or must learn that something is withdrawn).
-
-    People with nothing to show get no file: RFC 5545 wants at least one component in a calendar.
-    An occurrence's events differ from reader to reader only in the ``DESCRIPTION`` of the
-    occurrence's event (the reader's briefing), so they are serialised once with that line open
-    (``icalbuild.EventTemplate``) and each reader's line is filled in."""
+def _people_entries(context, scheduled, gone, pieces) -> dict[str, list]:
+    """Per person who attends something (or must learn that something is withdrawn): their feed's
+    entries. People with nothing to show get no file: RFC 5545 wants at least one component in a
+    calendar. An occurrence's events differ from reader to reader only in the ``DESCRIPTION`` of
+    the occurrence's event (the reader's briefing), so they are serialised once with that line
+    open (``icalbuild.EventTemplate``) and each reader's line is filled in."""
     scenario = context.scenario
     entries: dict[str, list] = {}
     for occurrence in scheduled:
-        template = templates[occurrence.id]
+        piece = pieces[occurrence.id]
         for attendance in occurrence.attendees:
             person = scenario.people.get(attendance.person)
             if person is not None:
-                events = (template, occurrence, person)  # filled in by whoever writes the feed
+                events = (piece.template, piece.descriptions[person.id])  # filled in by whoever writes the feed
                 entries.setdefault(person.id, []).append((occurrence.start, occurrence.id, events))
     for withdrawal in gone:
         for person_id in withdrawal.people:
@@ -94,7 +121,7 @@ def _people_feeds(context, scheduled, gone, templates) -> list[Path]:
                 entries.setdefault(person.id, []).append(
                     (withdrawal.occurrence.start, withdrawal.occurrence.id, events)
                 )
-    return fan_out(context, sorted(entries), lambda context, people: _write_people_feeds(context, people, entries))
+    return entries
 
 
 def _write_people_feeds(context, people: list[str], entries: dict[str, list]) -> list[Path]:
@@ -102,27 +129,24 @@ def _write_people_feeds(context, people: list[str], entries: dict[str, list]) ->
     written = []
     for person_id in people:
         person = scenario.people[person_id]
-        data = _calendar_bytes(context, f"{scenario.project.name}: {person.name}", _filled(context, entries[person_id]))
+        data = _calendar_bytes(context, f"{scenario.project.name}: {person.name}", _filled(entries[person_id]))
         written.append(context.write_bytes(f"calendar/people/{person_id}.ics", data))
     return written
 
 
-def _filled(context, entries: list) -> list:
+def _filled(entries: list) -> list:
     """Each entry's events for its reader: a template filled with their briefing, or as they are."""
     filled = []
     for start, occurrence_id, events in entries:
-        if isinstance(events, tuple):  # (template, occurrence, reader)
-            template, occurrence, reader = events
-            events = template.fill({"DESCRIPTION": _description_line(context, occurrence, reader)})
+        if isinstance(events, tuple):  # (template, the reader's DESCRIPTION line)
+            template, line = events
+            events = template.fill({"DESCRIPTION": line})
         filled.append((start, occurrence_id, events))
     return filled
 
 
-def _event_files(context, scheduled, gone, shared) -> list[Path]:
+def _dropped_event_files(context, gone) -> list[Path]:
     written = []
-    for occurrence in scheduled:
-        data = _calendar_bytes(context, occurrence.title, [(occurrence.start, occurrence.id, shared[occurrence.id])])
-        written.append(context.write_bytes(f"calendar/events/{occurrence.id}.ics", data))
     for withdrawal in (w for w in gone if w.dropped):
         occurrence = withdrawal.occurrence
         entries = [(occurrence.start, occurrence.id, _cancelled(context, withdrawal, None))]
@@ -141,6 +165,8 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
     event = icalbuild.occurrence_event(context, occurrence, attendees=attendees)
     sessions = icalbuild.session_events(context, occurrence)
     shared = icalbuild.serialised(event, *sessions)
+    # The invitations to this occurrence, run right after in this process, cut their event from it.
+    remembered(context, occurrence, SERIALISED_EVENT, lambda: (shared, icalbuild.used_tzids(event)))
     description = event.get("DESCRIPTION")
     # Cut from what was just serialised, rather than serialising the event a second time.
     template = None
@@ -155,7 +181,7 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
 def _description(context, occurrence: PlannedOccurrence, reader) -> str:
     language = language_for(context, reader.language)
     before = previously_published(context.previous, occurrence.id)
-    return description_text(attendee_briefing(context.scenario, occurrence, reader, language, before))
+    return description_text(shared_attendee_briefing(context, occurrence, reader, language, before))
 
 
 def _description_line(context, occurrence: PlannedOccurrence, reader) -> bytes:

@@ -36,6 +36,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar.caselessdict import canonsort_keys
 from scheduler.plugins.briefing import description_text, occurrence_briefing, place_line
 from scheduler.plugins.i18n import language_for
 from scheduler.plugins.vtimezone import vtimezone
@@ -253,10 +254,15 @@ class Serialised:
 
 
 def serialised(*components: icalendar.Component) -> Serialised:
+    return Serialised(b"".join(c.to_ical(sorted=True) for c in components), used_tzids(*components))
+
+
+def used_tzids(*components: icalendar.Component) -> frozenset[str]:
+    """The time zones (``TZID``) the components use, as a calendar holding them reports them."""
     holder = icalendar.Calendar()
     for component in components:
         holder.add_component(component)
-    return Serialised(b"".join(c.to_ical(sorted=True) for c in components), frozenset(holder.get_used_tzids()))
+    return frozenset(holder.get_used_tzids())
 
 
 @dataclass(frozen=True)
@@ -315,6 +321,57 @@ def opened(whole: Serialised, slot: str, line: bytes) -> EventTemplate | None:
         return None
     begin = at + 2
     return EventTemplate((whole.data[:begin], whole.data[begin + len(line) :]), (slot.upper(),), whole.tzids)
+
+
+def reopened(whole: Serialised, tzids: frozenset[str], slots: Iterable[str]) -> EventTemplate | None:
+    """The template ``event_template`` gives for the first event of ``whole`` with its ``slots``
+    properties taken out and left open, cut from ``whole`` itself; ``tzids``: that event's own.
+
+    The event's other lines stay as they were written: a property's line depends on its name,
+    value and parameters only, and properties are written in icalendar's order
+    (``canonsort_keys``: the event's canonical ones first, the others by name), where each open
+    slot also goes. None where ``whole`` does not start with an event in that order."""
+    head, tail = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
+    end = whole.data.find(tail)
+    if not whole.data.startswith(head) or end < 0:
+        return None
+    slots = [slot.upper() for slot in slots]
+    written: list[str] = []
+    kept: dict[str, list[bytes]] = {}
+    for line in _content_lines(whole.data[len(head) : end]):
+        name = line[: len(line) - len(line.lstrip(_NAME_CHARACTERS))].decode("ascii")
+        if not written or written[-1] != name:
+            written.append(name)
+        if name not in slots:
+            kept.setdefault(name, []).append(line)
+    canonical = icalendar.Event.canonical_order
+    if len(written) != len(set(written)) or written != canonsort_keys(written, canonical):
+        return None
+    pieces, current = [], [head]
+    order = canonsort_keys([*kept, *slots], canonical)
+    for name in order:
+        if name in slots:
+            pieces.append(b"".join(current))
+            current = []
+        else:
+            current.extend(kept[name])
+    current.append(tail)
+    pieces.append(b"".join(current))
+    return EventTemplate(tuple(pieces), tuple(name for name in order if name in slots), tzids)
+
+
+_NAME_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _content_lines(data: bytes) -> list[bytes]:
+    """Serialised properties, one content line each (with its folds and its CRLF)."""
+    lines: list[bytes] = []
+    for physical in data.split(b"\r\n")[:-1]:
+        if physical.startswith(b" ") and lines:
+            lines[-1] += physical + b"\r\n"
+        else:
+            lines.append(physical + b"\r\n")
+    return lines
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:

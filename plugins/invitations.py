@@ -37,16 +37,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from scheduler.plugins import icalbuild, mailbuild
-from scheduler.plugins.briefing import Briefing, attendee_briefing, description_text
+from scheduler.plugins.briefing import Briefing, attendee_briefing, description_text, shared_attendee_briefing
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
-from scheduler.plugins.fanout import fan_out
 from scheduler.plugins.i18n import Language, language_for
 from scheduler.plugins.mailbuild import MessageValues
 from scheduler.plugins.mailpolicy import smtp_policy
+from scheduler.plugins.shared import SERIALISED_EVENT, known
 
 from scheduler import OutputFormat, hookimpl
 from scheduler.domain import Person
 from scheduler.plan import PlannedOccurrence
+from scheduler.renderpool import Batch, staged
 
 POLICY = smtp_policy()  # email.policy.SMTP: CRLF line ends, RFC 2047 encoded words for non-ASCII names
 
@@ -62,10 +63,12 @@ def register_output_formats():
     ]
 
 
-def render(context) -> list[Path]:
+def _stages(context):
+    """One batch: the invitations to each scheduled occurrence (see ``scheduler.renderpool``);
+    then the cancellations, here."""
     scenario = context.scenario
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
-    written = fan_out(context, scheduled, _invite)
+    written = yield Batch(scheduled, _invite)
     for withdrawal in withdrawals(context.plan, context.previous):
         for person_id in withdrawal.people:
             person = scenario.people.get(person_id)
@@ -73,6 +76,9 @@ def render(context) -> list[Path]:
                 message = cancellation(context, withdrawal, person)
                 written.append(_write(context, withdrawal.occurrence.id, person.id, message))
     return written
+
+
+render = staged(_stages)
 
 
 def _invite(context, occurrences: list[PlannedOccurrence]) -> list[Path]:
@@ -95,7 +101,16 @@ def _invite(context, occurrences: list[PlannedOccurrence]) -> list[Path]:
 
 def request_template(context, occurrence: PlannedOccurrence) -> icalbuild.EventTemplate:
     """The occurrence's event as every invitation to it carries it, with ``ATTENDEE`` (the
-    recipient) and ``DESCRIPTION`` (their briefing) open."""
+    recipient) and ``DESCRIPTION`` (their briefing) open.
+
+    It is the ``ical`` format's event of the occurrence without its attendees and description
+    (the same properties otherwise, since ``RSVP`` is in the attendees' lines only): where that
+    format has just serialised it in this process, the template is cut from its bytes."""
+    serialised = known(context, occurrence, SERIALISED_EVENT)
+    if serialised is not None:
+        template = icalbuild.reopened(*serialised, ["ATTENDEE", "DESCRIPTION"])
+        if template is not None:
+            return template
     event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
     return icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"])
 
@@ -111,7 +126,7 @@ def invitation(
     sent to them, if it was, so the text can say what changed. ``template``: the occurrence's
     ``request_template``, where the caller keeps one for all its recipients."""
     language = language_for(context, person.language)
-    briefing = attendee_briefing(context.scenario, occurrence, person, language, previous)
+    briefing = shared_attendee_briefing(context, occurrence, person, language, previous)
     description = description_text(briefing)
     event = (template or request_template(context, occurrence)).fill(
         {

@@ -10,6 +10,7 @@ import pluggy
 from scheduler import hookspecs
 from scheduler.errors import UsageError
 from scheduler.rendering import OutputFormat, RenderContext
+from scheduler.renderpool import drive, stages_of
 
 ENTRY_POINT_GROUP = "scheduler.plugins"
 
@@ -80,23 +81,50 @@ def select(formats: dict[str, OutputFormat], names: tuple[str, ...]) -> list[Out
 
 
 def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], context: RenderContext) -> list[Path]:
-    """Run ``prepare_render`` and then each chosen format; returns every file written."""
+    """Run ``prepare_render`` and then the chosen formats; returns every file written, format by
+    format in the order of ``chosen``.
+
+    Formats run at the same time (``scheduler.renderpool``): the built-ins' work on worker
+    processes, every other format in this process, one after the other in the order of ``chosen``.
+    A format that fails is reported as if the formats had run one after the other: the first one
+    in ``chosen`` that fails (a plugin's ``UsageError`` as it is, anything else as a
+    ``PluginError`` naming the format and its plugin)."""
     try:
         manager.hook.prepare_render(context=context)
     except Exception as error:  # noqa: BLE001
         culprit = _failed_plugin(manager.hook.prepare_render.get_hookimpls(), error)
         raise PluginError(f"{culprit}'s prepare_render failed: {type(error).__name__}: {error}") from error
+    order = [fmt.name for fmt in chosen]
+    outcomes: dict[str, list | BaseException] = {}
+    staged = {fmt.name: stages_of(fmt.render) for fmt in chosen if stages_of(fmt.render) is not None}
+
+    def failed_before(name: str) -> bool:
+        return any(
+            isinstance(outcome, BaseException) and order.index(other) < order.index(name)
+            for other, outcome in outcomes.items()
+        )
+
+    def run_plain_formats() -> None:
+        for fmt in chosen:
+            if fmt.name in staged or failed_before(fmt.name):
+                continue
+            try:
+                outcomes[fmt.name] = fmt.render(context) or []
+            except Exception as error:  # noqa: BLE001 - a plugin's bug must not look like ours
+                outcomes[fmt.name] = error
+
+    generators = {name: stages(context) for name, stages in staged.items()}
+    drive(context, generators, outcomes, while_waiting=run_plain_formats, order=order)
     written: list[Path] = []
+    inside = _InsideCheck(context.folder)
     for fmt in chosen:
-        try:
-            files = fmt.render(context) or []
-        except UsageError:
-            raise
-        except Exception as error:  # noqa: BLE001 - a plugin's bug must not look like ours
+        files = outcomes[fmt.name]
+        if isinstance(files, UsageError):
+            raise files
+        if isinstance(files, BaseException):
             raise PluginError(
-                f"format {fmt.name!r} (plugin {fmt.plugin!r}) failed: {type(error).__name__}: {error}"
-            ) from error
-        inside = _InsideCheck(context.folder)
+                f"format {fmt.name!r} (plugin {fmt.plugin!r}) failed: {type(files).__name__}: {files}"
+            ) from files
         for path in files:
             if not inside(path):
                 raise PluginError(
