@@ -118,6 +118,8 @@ class Agenda:
 def _stages(context: RenderContext):
     """One batch: the two files of each occurrence (see ``scheduler.renderpool``)."""
     locale = locale_option(context.options)
+    for name in ("agenda.html", "agenda.md.j2") if context.plan.scheduled else ():
+        context.templates.get_template(name)  # loaded here, once, rather than in every worker
     return (yield Batch(context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale)))
 
 
@@ -140,8 +142,6 @@ def _write(context: RenderContext, occurrences: list[PlannedOccurrence], locale:
 
 def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str, now: dt.datetime) -> Agenda:
     """The agenda of one scheduled occurrence."""
-    from babel.dates import format_interval
-
     event = scenario.events[occurrence.event]
     venue = scenario.venues[occurrence.venue]
     location = scenario.locations[venue.location]
@@ -285,6 +285,14 @@ def format_date(day: dt.date, pattern: str, locale: str) -> str:
     from babel.dates import format_date as babel_format_date
 
     return babel_format_date(day, pattern, locale=locale)
+
+
+@lru_cache(maxsize=65536)
+def format_interval(first: dt.date, last: dt.date, skeleton: str, locale: str) -> str:
+    """babel's ``format_interval``, remembered, as ``format_date``."""
+    from babel.dates import format_interval as babel_format_interval
+
+    return babel_format_interval(first, last, skeleton, locale=locale)
 
 
 def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]:

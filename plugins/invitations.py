@@ -48,6 +48,7 @@ from scheduler import OutputFormat, hookimpl
 from scheduler.domain import Person
 from scheduler.plan import PlannedOccurrence
 from scheduler.renderpool import Batch, staged
+from scheduler.templating import translated_template
 
 POLICY = smtp_policy()  # email.policy.SMTP: CRLF line ends, RFC 2047 encoded words for non-ASCII names
 
@@ -68,6 +69,7 @@ def _stages(context):
     then the cancellations, here."""
     scenario = context.scenario
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
+    _load_templates(context, scheduled)
     written = yield Batch(scheduled, _invite)
     for withdrawal in withdrawals(context.plan, context.previous):
         for person_id in withdrawal.people:
@@ -79,6 +81,21 @@ def _stages(context):
 
 
 render = staged(_stages)
+
+
+def _load_templates(context, scheduled: list[PlannedOccurrence]) -> None:
+    """The invitation templates in each attendee's language, loaded here once rather than in
+    every worker process."""
+    codes: dict[str, Language] = {}
+    for occurrence in scheduled:
+        for attendance in occurrence.attendees:
+            person = context.scenario.people.get(attendance.person)
+            if person is not None:
+                language = language_for(context, person.language)
+                codes.setdefault(language.code, language)
+    for _code, language in sorted(codes.items()):
+        for name in ("invitation.txt.j2", "invitation.html"):
+            _template(context, name, language)
 
 
 def _invite(context, occurrences: list[PlannedOccurrence]) -> list[Path]:
@@ -146,8 +163,8 @@ def invitation(
         person,
         language,
         subject=subject,
-        text=context.templates.get_template("invitation.txt.j2").render(**values),
-        html=context.templates.get_template("invitation.html").render(**values),
+        text=_template(context, "invitation.txt.j2", language).render(**values),
+        html=_template(context, "invitation.html", language).render(**values),
         calendar=icalbuild.calendar_bytes("REQUEST", None, [event], context),
         method="REQUEST",
         key=(occurrence.id, person.id, "request", occurrence.sequence),
@@ -179,12 +196,19 @@ def cancellation(context, withdrawal: Withdrawal, person: Person) -> MessageValu
         person,
         language,
         subject=subject,
-        text=context.templates.get_template("cancellation.txt.j2").render(**values),
-        html=context.templates.get_template("cancellation.html").render(**values),
+        text=_template(context, "cancellation.txt.j2", language).render(**values),
+        html=_template(context, "cancellation.html", language).render(**values),
         calendar=icalbuild.serialize(calendar, context),
         method="CANCEL",
         key=(occurrence.id, person.id, "cancel", withdrawal.sequence),
     )
+
+
+def _template(context, name: str, language: Language):
+    """The template with its words already in ``language`` (``_template_values`` hands it the same
+    ``gettext``): ``scheduler.templating.translated_template``. ``Language.code`` names the catalog
+    (languages without one of their own are English, the source text, whatever their dates)."""
+    return translated_template(context.templates, name, language.code, language.gettext)
 
 
 @lru_cache(maxsize=4096)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from email import contentmanager
+from email import contentmanager, quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.policy import EmailPolicy
@@ -111,8 +111,8 @@ def message_bytes(values: MessageValues, policy: EmailPolicy) -> bytes:
             "Message-ID": _message_id(policy, values.message_id),
             "mixed": values.boundaries[0].encode("ascii"),
             "alternative": values.boundaries[1].encode("ascii"),
-            "text": _written(policy, contentmanager._encode_text(values.text, "utf-8", "quoted-printable", policy)[1]),
-            "html": _written(policy, contentmanager._encode_text(values.html, "utf-8", "quoted-printable", policy)[1]),
+            "text": quoted_printable(policy, values.text),
+            "html": quoted_printable(policy, values.html),
             "calendar": _written(policy, contentmanager._encode_base64(values.calendar, policy.max_line_length)),
         }
     )
@@ -216,6 +216,35 @@ def _message_id(policy: EmailPolicy, value: str) -> bytes:
     if found[1]:
         return f"Message-ID: {value}{policy.linesep}".encode("ascii")
     return _header(policy, "Message-ID", value)
+
+
+_encoded_lines: dict[tuple[int, str], dict[bytes, bytes]] = {}
+MAX_ENCODED_LINES = 200_000  # distinct lines kept per policy; beyond that the memory starts afresh
+
+
+def quoted_printable(policy: EmailPolicy, text: str) -> bytes:
+    """A text body in UTF-8 and quoted-printable as the generator writes it: what
+    ``_encode_text(text, "utf-8", "quoted-printable", policy)`` gives, through ``_written``.
+
+    That function encodes the whole body with ``quoprimime.body_encode``, which encodes each line
+    on its own (a line's soft breaks depend on that line alone) and joins them with line ends: so
+    each line is encoded by ``body_encode`` itself, once per distinct line, and the lines are
+    joined here. Invitations repeat most of their lines (the templates' markup and words)."""
+    lines = text.encode("utf-8").splitlines()
+    if not lines:
+        return _written(policy, contentmanager._encode_text(text, "utf-8", "quoted-printable", policy)[1])
+    key = (policy.max_line_length, policy.linesep)
+    known = _encoded_lines.get(key)
+    if known is None or len(known) >= MAX_ENCODED_LINES:
+        known = _encoded_lines[key] = {}
+    encoded = []
+    for line in lines:
+        found = known.get(line)
+        if found is None:
+            body = quoprimime.body_encode(line.decode("latin-1") + "\n", policy.max_line_length)
+            found = known[line] = _written(policy, body)
+        encoded.append(found)
+    return b"".join(encoded)
 
 
 def _written(policy: EmailPolicy, payload: str) -> bytes:

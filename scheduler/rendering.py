@@ -7,6 +7,7 @@ folder, options) and returns the paths of the files it wrote, all inside ``conte
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,22 +53,23 @@ class RenderContext:
 
     def path(self, relative: str) -> Path:
         """The path of a file inside the output folder; refuses anything that would leave it."""
-        return Path(self._target(relative))
+        path = self._target(relative)
+        if os.path.islink(path):  # where a plugin writes for itself: resolved in full
+            return self._resolved_path(relative)
+        return Path(path)
 
     def _target(self, relative: str) -> str:
         """``path`` as a string. A render writes thousands of files into a few folders: each
         folder is resolved, checked and created once (``_folders``), and a file's own name is
-        checked without resolving its whole path again (unless it is a link, or not a name)."""
+        checked without resolving its whole path again (``_write`` refuses to follow a link there,
+        and such a file, or anything that is not a plain name, is resolved in full)."""
         head, name = os.path.split(relative)
         if name in ("", ".", "..") or os.path.isabs(relative):
             return str(self._resolved_path(relative))
         known = self._folders.get(head)
         if known is None or known[0] is not self.folder:
             known = self._folders[head] = (self.folder, str(self._resolved_path(os.path.join(head, "file")).parent))
-        path = os.path.join(known[1], name)
-        if os.path.islink(path):
-            return str(self._resolved_path(relative))
-        return path
+        return os.path.join(known[1], name)
 
     def _resolved_path(self, relative: str) -> Path:
         path = (self.folder / relative).resolve()
@@ -82,13 +84,38 @@ class RenderContext:
         return {}
 
     def write_text(self, relative: str, text: str, encoding: str = "utf-8") -> Path:
-        path = self._target(relative)
-        with open(path, "w", encoding=encoding, newline="") as stream:
-            stream.write(text)
-        return Path(path)
+        # What a text stream opened with this encoding and newline="" writes.
+        return self.write_bytes(relative, text.encode(encoding))
 
     def write_bytes(self, relative: str, data: bytes) -> Path:
         path = self._target(relative)
-        with open(path, "wb") as stream:
-            stream.write(data)
+        try:
+            if not _NO_FOLLOW and os.path.islink(path):
+                raise OSError(errno.ELOOP, "a link", path)
+            _write(path, data, _NO_FOLLOW)
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            # A link where the file goes: follow it, if it stays inside the output folder.
+            path = str(self._resolved_path(relative))
+            _write(path, data, 0)
         return Path(path)
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # opening a link fails (ELOOP) rather than following it
+
+
+def _write(path: str, data: bytes, flags: int) -> None:
+    """The file's whole content, with three system calls (open, write, close) where a file object
+    also asks for the file's status and whether it is a terminal: a render writes thousands."""
+    descriptor = os.open(
+        path,
+        os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | flags,
+        0o666,
+    )
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)

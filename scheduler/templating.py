@@ -30,3 +30,76 @@ def environment(user_dir: Path | None = None):
         auto_reload=False,
     )
     return env
+
+
+# Names under which the plugins hand a template its language's ``gettext`` (see plugins.invitations).
+GETTEXT_NAMES = ("_", "gettext")
+
+
+def translated_template(env, name: str, catalog: str, gettext):
+    """``env.get_template(name)`` for readers of one language: each ``_("words")`` (or
+    ``gettext("words")``) whose argument is a constant replaced by ``gettext("words")``.
+
+    The invitation templates call ``_()`` a dozen times each, and a large plan renders them tens of
+    thousands of times, each call going through Jinja's call protocol: translating once per
+    template and catalog saves that, with the same output, provided the template is rendered with
+    ``_`` and ``gettext`` being a ``gettext`` of this catalog (the caller's promise; ``catalog``
+    names the words, e.g. a language code, and is the key: ``gettext`` is used for the first
+    template of each name and catalog). A template (the user's own included, from
+    ``--templates``) that binds ``_`` or ``gettext`` itself (``set``, ``for``, ``with``, a macro's
+    argument, an import) is left as it is. Errors in a template come from ``get_template`` first,
+    as they would without this."""
+    plain = env.get_template(name)
+    kept: dict = env.__dict__.setdefault("_scheduler_translated", {})
+    found = kept.get((name, catalog))
+    if found is not None:
+        return found
+    source, filename, _uptodate = env.loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
+    template = plain
+    if not _binds_gettext(tree):
+        tree = _translator(gettext).visit(tree)
+        tree.set_environment(env)
+        template = env.template_class.from_code(env, env.compile(tree, name, filename), env.make_globals(None), None)
+    kept[(name, catalog)] = template
+    return template
+
+
+def _binds_gettext(tree) -> bool:
+    from jinja2 import nodes
+
+    for node in tree.find_all((nodes.Name, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Name) and node.ctx != "load" and node.name in GETTEXT_NAMES:
+            return True
+        if isinstance(node, nodes.Import) and node.target in GETTEXT_NAMES:
+            return True
+        if isinstance(node, nodes.FromImport):
+            for item in node.names:
+                if (item[1] if isinstance(item, tuple) else item) in GETTEXT_NAMES:
+                    return True
+    return False
+
+
+def _translator(gettext):
+    from jinja2 import nodes
+    from jinja2.visitor import NodeTransformer
+
+    class Translator(NodeTransformer):
+        """Replaces ``_("constant")`` and ``gettext("constant")`` by the translation, a constant."""
+
+        def visit_Call(self, node):  # noqa: N802 - Jinja's visitor naming
+            node = self.generic_visit(node)
+            if (
+                isinstance(node.node, nodes.Name)
+                and node.node.name in GETTEXT_NAMES
+                and len(node.args) == 1
+                and isinstance(node.args[0], nodes.Const)
+                and isinstance(node.args[0].value, str)
+                and not node.kwargs
+                and node.dyn_args is None
+                and node.dyn_kwargs is None
+            ):
+                return nodes.Const(gettext(node.args[0].value), lineno=node.lineno)
+            return node
+
+    return Translator()
