@@ -43,12 +43,16 @@ class Language:
     Every answer is a pure function of the language and the arguments, and babel takes a while to
     format a date or an amount, while a large plan asks for the same few hundred dates and amounts
     thousands of times (once per invitation, feed entry and agenda): each answer is kept in
-    ``_memo``, which lives as long as the ``Language`` (``language_for`` keeps one per language)."""
+    ``_memo``, shared by every ``Language`` of the same locale (a dozen languages without a
+    catalog of their own are English with British conventions) and kept for the process's life."""
 
     code: str  # the catalog actually used: "ro", or "en" for the English source text
     locale: Locale
     translations: gettext.NullTranslations
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", _formatted.setdefault(str(self.locale), {}))
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -93,6 +97,9 @@ class Language:
         if found is None:
             found = self._memo[key] = function(*args, **kwargs)
         return found
+
+
+_formatted: dict[str, dict] = {}  # per locale: every date, time and amount babel formatted for it
 
 
 def _format_money(cents: int, currency: str, locale: Locale) -> str:

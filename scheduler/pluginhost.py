@@ -10,7 +10,7 @@ import pluggy
 from scheduler import hookspecs
 from scheduler.errors import UsageError
 from scheduler.rendering import OutputFormat, RenderContext
-from scheduler.renderpool import drive, stages_of
+from scheduler.renderpool import drive, failed_before, stages_of
 
 ENTRY_POINT_GROUP = "scheduler.plugins"
 
@@ -98,15 +98,9 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
     outcomes: dict[str, list | BaseException] = {}
     staged = {fmt.name: stages_of(fmt.render) for fmt in chosen if stages_of(fmt.render) is not None}
 
-    def failed_before(name: str) -> bool:
-        return any(
-            isinstance(outcome, BaseException) and order.index(other) < order.index(name)
-            for other, outcome in outcomes.items()
-        )
-
     def run_plain_formats() -> None:
         for fmt in chosen:
-            if fmt.name in staged or failed_before(fmt.name):
+            if fmt.name in staged or failed_before(fmt.name, outcomes, order):
                 continue
             try:
                 outcomes[fmt.name] = fmt.render(context) or []

@@ -136,7 +136,8 @@ def drive(
     current: dict[str, Batch] = {}
     try:
         for key, generator in generators.items():
-            _advance(key, generator, _START, current, outcomes)
+            if not failed_before(key, outcomes, order):
+                _advance(key, generator, _START, current, outcomes)
         waiting = while_waiting
         while current or waiting is not None:
             _stop_after_failures(generators, current, outcomes, order)
@@ -175,13 +176,17 @@ def _advance(key: str, generator, result, current: dict, outcomes: dict) -> None
     current[key] = batch
 
 
+def failed_before(key: str, outcomes: dict, order: list[str]) -> bool:
+    """Whether a format before ``key`` (in ``order``) has failed."""
+    position = order.index(key)
+    return any(
+        isinstance(outcome, BaseException) and order.index(other) < position for other, outcome in outcomes.items()
+    )
+
+
 def _stop_after_failures(generators: dict, current: dict, outcomes: dict, order: list[str]) -> None:
-    failed = [order.index(key) for key, outcome in outcomes.items() if isinstance(outcome, BaseException)]
-    if not failed:
-        return
-    first = min(failed)
     for key in list(current):
-        if order.index(key) > first:
+        if failed_before(key, outcomes, order):
             del current[key]
             generators[key].close()
 

@@ -1,0 +1,228 @@
+"""What the built-in formats compute once and share, or take shortcuts for, must give what the plain
+way gives: the formats together and each alone (``plugins.shared``), the request event cut from the
+``ical`` one (``icalbuild.reopened``), templates translated ahead (``templating.translated_template``),
+quoted-printable by line (``mailbuild.quoted_printable``) and content lines folded by octets
+(``icalbuild.component_bytes``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+from email import contentmanager
+from pathlib import Path
+
+import icalendar
+import pytest
+from calendar_outputs import NOW, render, replanned
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scheduler.plugins import icalbuild, invitations, mailbuild, mailpolicy, shared
+from scheduler.plugins.briefing import attendee_briefing
+from scheduler.plugins.i18n import language_for
+
+from scheduler import plan as plan_json
+from scheduler.loader import load
+from scheduler.rendering import RenderContext
+from scheduler.templating import environment, translated_template
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def plan(ilecu_plan_file, ilecu_plan):
+    return plan_json.load(ilecu_plan_file)
+
+
+def files_of(folder: Path, written) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in written}
+
+
+@pytest.mark.parametrize("replan", [False, True])
+def test_formats_together_write_what_each_writes_alone(plan, scenario, tmp_path, replan):
+    """``ical`` leaves an occurrence's briefings and event for ``invitations``, which runs right
+    after it on the same occurrence: together (one process, or workers) or alone, the same files;
+    with a previous plan too, where the two formats ask for briefings of different changes."""
+    current, previous = plan, None
+    if replan:
+        current = replanned(plan, drop="sv-serbia-1", move="crm-2", remove=("sc-2", "donor-isf"))
+        previous = plan
+    alone: dict[str, bytes] = {}
+    for name in ("ical", "invitations"):
+        shared.forget()
+        folder = tmp_path / f"alone-{name}"
+        alone.update(
+            files_of(folder, render(current, scenario, folder, name, previous=previous, options={"workers": "1"}))
+        )
+    for workers in ("1", "2"):
+        folder = tmp_path / f"together-{workers}"
+        together = files_of(
+            folder,
+            render(current, scenario, folder, "ical", "invitations", previous=previous, options={"workers": workers}),
+        )
+        assert together.keys() == alone.keys()
+        for name, data in alone.items():
+            assert together[name] == data, name
+
+
+@pytest.mark.parametrize("with_attendees", [True, False])
+def test_the_request_event_cut_from_the_ical_event_is_the_one_built_for_the_invitation(
+    plan, scenario, tmp_path, with_attendees
+):
+    context = RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW)
+    for occurrence in plan.scheduled:
+        event = icalbuild.occurrence_event(context, occurrence, attendees=None if with_attendees else ())
+        sessions = icalbuild.session_events(context, occurrence)
+        whole = icalbuild.serialised(event, *sessions)
+        cut = icalbuild.reopened(whole, icalbuild.used_tzids(event), ["ATTENDEE", "DESCRIPTION"])
+        plain = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
+        assert cut == icalbuild.event_template(plain, ["ATTENDEE", "DESCRIPTION"]), occurrence.id
+    assert any(icalbuild.session_events(context, o) for o in plan.scheduled)  # sessions were cut off
+
+
+def test_reopened_refuses_what_is_not_an_event_in_icalendars_order():
+    event = icalendar.Event()
+    event.add("uid", "x@y")
+    event.add("summary", "A")
+    whole = icalbuild.serialised(event)
+    assert icalbuild.reopened(whole, whole.tzids, ["DESCRIPTION"]) is not None
+    assert (
+        icalbuild.reopened(icalbuild.Serialised(b"BEGIN:VTODO\r\nEND:VTODO\r\n", frozenset()), frozenset(), ["X"])
+        is None
+    )
+    shuffled = whole.data.replace(b"SUMMARY:A\r\n", b"").replace(b"UID:x@y\r\n", b"UID:x@y\r\nSUMMARY:A\r\n")
+    assert icalbuild.reopened(icalbuild.Serialised(shuffled, frozenset()), frozenset(), ["DESCRIPTION"]) is None
+
+
+def test_a_remembered_value_serves_the_same_context_and_occurrence_only():
+    first, second, context, other = object(), object(), object(), object()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert shared.remembered(context, first, "k", compute) == 1
+    assert shared.remembered(context, first, "k", compute) == 1
+    assert shared.known(context, first, "k") == 1
+    assert shared.known(other, first, "k") is None
+    assert shared.remembered(context, second, "k", compute) == 2
+    assert shared.known(context, first, "k") is None  # one occurrence at a time
+    shared.forget()
+    assert shared.known(context, second, "k") is None
+
+
+def template_values(scenario, occurrence, person, language, **flags):
+    briefing = attendee_briefing(scenario, occurrence, person, language)
+    return {
+        "_": language.gettext,
+        "gettext": language.gettext,
+        "ngettext": language.ngettext,
+        "language": language.code,
+        "person": person,
+        "project": scenario.project,
+        "briefing": briefing,
+        "updated": flags.get("updated", False),
+        "cancelled": flags.get("cancelled", False),
+        "dropped": flags.get("dropped", False),
+    }
+
+
+@pytest.mark.parametrize("name", ["invitation.txt.j2", "invitation.html", "cancellation.txt.j2", "cancellation.html"])
+def test_a_template_translated_ahead_renders_what_the_template_renders(plan, scenario, tmp_path, name):
+    context = RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW)
+    env = environment(None)
+    occurrence = next(o for o in plan.scheduled if o.attendees)
+    seen = set()
+    for person in scenario.people.values():
+        language = language_for(context, person.language)
+        for flags in ({}, {"updated": True}, {"dropped": True}):
+            values = template_values(scenario, occurrence, person, language, **flags)
+            translated = translated_template(env, name, language.code, language.gettext)
+            assert translated.render(**values) == env.get_template(name).render(**values)
+        seen.add(language.code)
+    assert {"en", "ro"} <= seen
+
+
+def test_a_users_template_that_binds_gettext_itself_is_left_as_it_is(plan, scenario, tmp_path):
+    (tmp_path / "binds.txt.j2").write_text('{% set _ = gettext %}{{ _("When") }}\n', encoding="utf-8")
+    (tmp_path / "loops.txt.j2").write_text('{% for _ in ["x"] %}{{ _ }}{% endfor %} {{ gettext("When") }}\n')
+    (tmp_path / "folds.txt.j2").write_text('{{ _("When") }} {{ _("Where") | upper }} {{ _(person) }}\n')
+    env = environment(tmp_path)
+    english = language_for(RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW), "en")
+    for name in ("binds.txt.j2", "loops.txt.j2"):
+        assert translated_template(env, name, "words", lambda text: "NOT " + text) is env.get_template(name)
+    folded = translated_template(env, "folds.txt.j2", "shouting", str.upper)
+    assert folded is not env.get_template("folds.txt.j2")
+    # Constants are translated ahead (by the catalog given); anything else is left to the call.
+    assert folded.render(_=english.gettext, person="Ana") == "WHEN WHERE Ana\n"
+    assert env.get_template("folds.txt.j2").render(_=str.upper, person="Ana") == "WHEN WHERE ANA\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("ab =\t.\n\r") + ["é", "€", "\x0b", "\x85", "\u2028", " " * 80, "x" * 90, "=" * 77])
+    ).map("".join)
+)
+def test_quoted_printable_by_line_is_what_the_email_package_encodes(text):
+    for policy in (email.policy.SMTP, mailpolicy.smtp_policy(), email.policy.default):
+        plain = contentmanager._encode_text(text, "utf-8", "quoted-printable", policy)[1]
+        assert mailbuild.quoted_printable(policy, text) == mailbuild._written(policy, plain)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("ab \\^;,:\"'\n") + ["é", "€", "×", "–", "😀", "ß", "\u0301"]), max_size=300
+    ),
+    name=st.text(alphabet=st.sampled_from(list('ab ,;:"') + ["é", "😀"]), min_size=1, max_size=90),
+)
+def test_content_lines_folded_by_octets_are_what_icalendar_writes(text, name):
+    event = icalendar.Event()
+    event.add("summary", text)
+    event.add("description", text[::-1])
+    event.add("attendee", icalendar.vCalAddress.new("mailto:a@example.org", cn=name, role="REQ-PARTICIPANT"))
+    event.add("dtstart", dt.datetime(2024, 3, 31, 1, 30, tzinfo=dt.UTC))
+    event.add("categories", [text[:20] or "x", "study_visit"])
+    assert icalbuild.component_bytes(event) == event.to_ical(sorted=True)
+
+
+def test_invitations_use_the_template_translated_ahead(plan, scenario, tmp_path, monkeypatch):
+    """The invitations ask for templates by catalog: one per template and language code."""
+    asked = []
+    original = invitations.translated_template
+
+    def recording(env, name, catalog, gettext):
+        asked.append((name, catalog))
+        return original(env, name, catalog, gettext)
+
+    monkeypatch.setattr(invitations, "translated_template", recording)
+    render(plan, scenario, tmp_path, "invitations", options={"workers": "1"})
+    assert {catalog for _name, catalog in asked} == {"en", "ro"}
+
+
+def test_together_each_briefing_and_request_event_is_made_once(plan, scenario, tmp_path, monkeypatch):
+    from scheduler.plugins import briefing
+
+    briefings, requests = [], []
+    original_briefing, original_event = briefing.attendee_briefing, icalbuild.occurrence_event
+
+    def counting_briefing(*args, **kwargs):
+        briefings.append(args[2].id)
+        return original_briefing(*args, **kwargs)
+
+    def counting_event(context, occurrence, **kwargs):
+        requests.append(kwargs.get("rsvp", False))
+        return original_event(context, occurrence, **kwargs)
+
+    monkeypatch.setattr(briefing, "attendee_briefing", counting_briefing)
+    monkeypatch.setattr(icalbuild, "occurrence_event", counting_event)
+    render(plan, scenario, tmp_path, "ical", "invitations", options={"workers": "1"})
+    attendances = sum(len(o.attendees) for o in plan.scheduled)
+    assert len(briefings) == attendances  # not twice: ical's serve the invitations
+    assert requests.count(True) == 0 and len(requests) == len(plan.scheduled)
