@@ -19,13 +19,14 @@ Google do in their own exports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from scheduler.plugins import icalbuild
-from scheduler.plugins.briefing import description_text, shared_attendee_briefing
+from scheduler.plugins.briefing import description_text, occurrence_briefing, shared_attendee_briefing
 from scheduler.plugins.changes import Withdrawal, previously_published, withdrawals
 from scheduler.plugins.i18n import language_for
-from scheduler.plugins.shared import SERIALISED_EVENT, remembered
+from scheduler.plugins.shared import REQUEST_TEMPLATE, remembered
 
 from scheduler import OutputFormat, hookimpl
 from scheduler.errors import UsageError
@@ -160,22 +161,32 @@ def _dropped_event_files(context, gone) -> list[Path]:
 
 def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: bool):
     """The occurrence's event and sessions, serialised as the plan describes them, and as a
-    template with ``DESCRIPTION`` open for a reader's briefing."""
-    attendees = None if with_attendees else ()
-    event = icalbuild.occurrence_event(context, occurrence, attendees=attendees)
+    template with ``DESCRIPTION`` open for a reader's briefing.
+
+    The event is serialised once with ``ATTENDEE`` and ``DESCRIPTION`` open: its attendees' lines
+    (each person's, made once) and the plan's English description go in for the plan feed; the
+    attendees alone for a reader's template; and the ``invitations`` to this occurrence, run right
+    after in this process, take the event alone with both slots open as their request template
+    (it is theirs: the same event without attendees and description, ``RSVP`` being in the
+    attendees' lines only)."""
+    event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="")
     sessions = icalbuild.session_events(context, occurrence)
-    shared = icalbuild.serialised(event, *sessions)
-    # The invitations to this occurrence, run right after in this process, cut their event from it.
-    remembered(context, occurrence, SERIALISED_EVENT, lambda: (shared, icalbuild.used_tzids(event)))
-    description = event.get("DESCRIPTION")
-    # Cut from what was just serialised, rather than serialising the event a second time.
-    template = None
-    if description is not None:
-        template = icalbuild.opened(shared, "DESCRIPTION", icalbuild.text_line("DESCRIPTION", str(description)))
-    if template is None:
-        event.pop("DESCRIPTION", None)
-        template = icalbuild.event_template(event, ["DESCRIPTION"], sessions)
-    return shared, template
+    open_event = icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"], sessions)
+    remembered(context, occurrence, REQUEST_TEMPLATE, lambda: (open_event, event))
+    attendees = b""
+    if with_attendees:
+        people = (context.scenario.people.get(a.person) for a in occurrence.attendees)
+        attendees = b"".join(_attendee_line(person) for person in people if person is not None)
+    english = language_for(context, "en")
+    description = description_text(occurrence_briefing(context.scenario, occurrence, english))
+    plan_line = icalbuild.text_line("DESCRIPTION", description) if description else b""
+    shared = open_event.fill({"ATTENDEE": attendees, "DESCRIPTION": plan_line})
+    return shared, open_event.filled_in({"ATTENDEE": attendees})
+
+
+@lru_cache(maxsize=16384)
+def _attendee_line(person) -> bytes:
+    return icalbuild.property_line("attendee", icalbuild.attendee_address(person))
 
 
 def _description(context, occurrence: PlannedOccurrence, reader) -> str:

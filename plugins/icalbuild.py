@@ -36,7 +36,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
-from icalendar.caselessdict import canonsort_keys
 from scheduler.plugins.briefing import description_text, occurrence_briefing, place_line
 from scheduler.plugins.i18n import language_for
 from scheduler.plugins.vtimezone import vtimezone
@@ -290,6 +289,26 @@ class EventTemplate:
             data += (lines[slot], piece)
         return Serialised(b"".join(data), self.tzids)
 
+    def filled_in(self, lines: dict[str, bytes]) -> EventTemplate:
+        """The template with the slots named in ``lines`` filled, the others still open."""
+        pieces, slots = [self.pieces[0]], []
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            if slot in lines:
+                pieces[-1] += lines[slot] + piece
+            else:
+                pieces.append(piece)
+                slots.append(slot)
+        return EventTemplate(tuple(pieces), tuple(slots), self.tzids)
+
+    def event_alone(self, tzids: frozenset[str]) -> EventTemplate:
+        """The template of the event without the components that follow it; ``tzids``: the
+        event's own (as ``event_template`` of the event alone reports them)."""
+        last = self.pieces[-1]
+        end = (b"\r\n" + last).find(b"\r\nEND:VEVENT\r\n")
+        if end < 0:
+            raise ValueError("the template's event does not end in its last piece")
+        return EventTemplate((*self.pieces[:-1], last[: end + len(b"END:VEVENT\r\n")]), self.slots, tzids)
+
 
 def event_template(event: icalendar.Event, slots: Iterable[str], following=()) -> EventTemplate:
     """``event`` (which must not have the ``slots`` properties yet) serialised with each slot open.
@@ -330,57 +349,6 @@ def opened(whole: Serialised, slot: str, line: bytes) -> EventTemplate | None:
         return None
     begin = at + 2
     return EventTemplate((whole.data[:begin], whole.data[begin + len(line) :]), (slot.upper(),), whole.tzids)
-
-
-def reopened(whole: Serialised, tzids: frozenset[str], slots: Iterable[str]) -> EventTemplate | None:
-    """The template ``event_template`` gives for the first event of ``whole`` with its ``slots``
-    properties taken out and left open, cut from ``whole`` itself; ``tzids``: that event's own.
-
-    The event's other lines stay as they were written: a property's line depends on its name,
-    value and parameters only, and properties are written in icalendar's order
-    (``canonsort_keys``: the event's canonical ones first, the others by name), where each open
-    slot also goes. None where ``whole`` does not start with an event in that order."""
-    head, tail = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
-    end = whole.data.find(tail)
-    if not whole.data.startswith(head) or end < 0:
-        return None
-    slots = [slot.upper() for slot in slots]
-    written: list[str] = []
-    kept: dict[str, list[bytes]] = {}
-    for line in _content_lines(whole.data[len(head) : end]):
-        name = line[: len(line) - len(line.lstrip(_NAME_CHARACTERS))].decode("ascii")
-        if not written or written[-1] != name:
-            written.append(name)
-        if name not in slots:
-            kept.setdefault(name, []).append(line)
-    canonical = icalendar.Event.canonical_order
-    if len(written) != len(set(written)) or written != canonsort_keys(written, canonical):
-        return None
-    pieces, current = [], [head]
-    order = canonsort_keys([*kept, *slots], canonical)
-    for name in order:
-        if name in slots:
-            pieces.append(b"".join(current))
-            current = []
-        else:
-            current.extend(kept[name])
-    current.append(tail)
-    pieces.append(b"".join(current))
-    return EventTemplate(tuple(pieces), tuple(name for name in order if name in slots), tzids)
-
-
-_NAME_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
-
-
-def _content_lines(data: bytes) -> list[bytes]:
-    """Serialised properties, one content line each (with its folds and its CRLF)."""
-    lines: list[bytes] = []
-    for physical in data.split(b"\r\n")[:-1]:
-        if physical.startswith(b" ") and lines:
-            lines[-1] += physical + b"\r\n"
-        else:
-            lines.append(physical + b"\r\n")
-    return lines
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:

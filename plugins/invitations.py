@@ -42,7 +42,7 @@ from scheduler.plugins.changes import Withdrawal, previously_published, withdraw
 from scheduler.plugins.i18n import Language, language_for
 from scheduler.plugins.mailbuild import MessageValues
 from scheduler.plugins.mailpolicy import smtp_policy
-from scheduler.plugins.shared import SERIALISED_EVENT, known
+from scheduler.plugins.shared import REQUEST_TEMPLATE, known
 
 from scheduler import OutputFormat, hookimpl
 from scheduler.domain import Person
@@ -120,14 +120,13 @@ def request_template(context, occurrence: PlannedOccurrence) -> icalbuild.EventT
     """The occurrence's event as every invitation to it carries it, with ``ATTENDEE`` (the
     recipient) and ``DESCRIPTION`` (their briefing) open.
 
-    It is the ``ical`` format's event of the occurrence without its attendees and description
-    (the same properties otherwise, since ``RSVP`` is in the attendees' lines only): where that
-    format has just serialised it in this process, the template is cut from its bytes."""
-    serialised = known(context, occurrence, SERIALISED_EVENT)
-    if serialised is not None:
-        template = icalbuild.reopened(*serialised, ["ATTENDEE", "DESCRIPTION"])
-        if template is not None:
-            return template
+    The ``ical`` format serialises the same event (without attendees and description, since
+    ``RSVP`` is in the attendees' lines only) for its own use: where it has just done so in this
+    process, its template serves."""
+    made = known(context, occurrence, REQUEST_TEMPLATE)
+    if made is not None:
+        open_event, event = made
+        return open_event.event_alone(icalbuild.used_tzids(event))
     event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
     return icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"])
 

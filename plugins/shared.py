@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-SERIALISED_EVENT = "serialised-event"  # ical: (its Serialised events of the occurrence, the event's own TZIDs)
+# ical: the occurrence's event (icalendar, not changed afterwards) and its template with ATTENDEE
+# and DESCRIPTION open, followed by the sessions
+REQUEST_TEMPLATE = "request-template"
 
 _latest: tuple[Any, Any, dict] | None = None  # (context, occurrence, values) of the occurrence at hand
 

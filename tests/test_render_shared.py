@@ -1,6 +1,6 @@
 """What the built-in formats compute once and share, or take shortcuts for, must give what the plain
-way gives: the formats together and each alone (``plugins.shared``), the request event cut from the
-``ical`` one (``icalbuild.reopened``), templates translated ahead (``templating.translated_template``),
+way gives: the formats together and each alone (``plugins.shared``), the events serialised with slots
+open and filled in (``ical``), templates translated ahead (``templating.translated_template``),
 quoted-printable by line (``mailbuild.quoted_printable``) and content lines folded by octets
 (``icalbuild.component_bytes``)."""
 
@@ -16,7 +16,7 @@ import pytest
 from calendar_outputs import NOW, render, replanned
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scheduler.plugins import icalbuild, invitations, mailbuild, mailpolicy, shared
+from scheduler.plugins import ical, icalbuild, invitations, mailbuild, mailpolicy, shared
 from scheduler.plugins.briefing import attendee_briefing
 from scheduler.plugins.i18n import language_for
 
@@ -70,32 +70,26 @@ def test_formats_together_write_what_each_writes_alone(plan, scenario, tmp_path,
 
 
 @pytest.mark.parametrize("with_attendees", [True, False])
-def test_the_request_event_cut_from_the_ical_event_is_the_one_built_for_the_invitation(
-    plan, scenario, tmp_path, with_attendees
-):
+def test_the_ical_events_and_templates_are_the_ones_built_plainly(plan, scenario, tmp_path, with_attendees):
+    """``ical`` serialises each occurrence's event once with ``ATTENDEE`` and ``DESCRIPTION`` open:
+    filled in, it is the event the icalendar API builds for the plan; its template and the request
+    template it leaves for the invitations are the ones built with the slots open."""
     context = RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW)
+    attendees = None if with_attendees else ()
     for occurrence in plan.scheduled:
-        event = icalbuild.occurrence_event(context, occurrence, attendees=None if with_attendees else ())
+        shared.forget()
+        events, template = ical._occurrence_events(context, occurrence, with_attendees)
         sessions = icalbuild.session_events(context, occurrence)
-        whole = icalbuild.serialised(event, *sessions)
-        cut = icalbuild.reopened(whole, icalbuild.used_tzids(event), ["ATTENDEE", "DESCRIPTION"])
-        plain = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
-        assert cut == icalbuild.event_template(plain, ["ATTENDEE", "DESCRIPTION"]), occurrence.id
+        plain = icalbuild.occurrence_event(context, occurrence, attendees=attendees)
+        assert events == icalbuild.serialised(plain, *sessions), occurrence.id
+        plain.pop("DESCRIPTION")
+        assert template == icalbuild.event_template(plain, ["DESCRIPTION"], sessions), occurrence.id
+        request = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
+        expected = icalbuild.event_template(request, ["ATTENDEE", "DESCRIPTION"])
+        assert invitations.request_template(context, occurrence) == expected, occurrence.id
+        shared.forget()
+        assert invitations.request_template(context, occurrence) == expected  # and without ical's
     assert any(icalbuild.session_events(context, o) for o in plan.scheduled)  # sessions were cut off
-
-
-def test_reopened_refuses_what_is_not_an_event_in_icalendars_order():
-    event = icalendar.Event()
-    event.add("uid", "x@y")
-    event.add("summary", "A")
-    whole = icalbuild.serialised(event)
-    assert icalbuild.reopened(whole, whole.tzids, ["DESCRIPTION"]) is not None
-    assert (
-        icalbuild.reopened(icalbuild.Serialised(b"BEGIN:VTODO\r\nEND:VTODO\r\n", frozenset()), frozenset(), ["X"])
-        is None
-    )
-    shuffled = whole.data.replace(b"SUMMARY:A\r\n", b"").replace(b"UID:x@y\r\n", b"UID:x@y\r\nSUMMARY:A\r\n")
-    assert icalbuild.reopened(icalbuild.Serialised(shuffled, frozenset()), frozenset(), ["DESCRIPTION"]) is None
 
 
 def test_a_remembered_value_serves_the_same_context_and_occurrence_only():
