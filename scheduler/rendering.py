@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,10 +67,30 @@ class RenderContext:
         head, name = os.path.split(relative)
         if name in ("", ".", "..") or os.path.isabs(relative):
             return str(self._resolved_path(relative))
+        return os.path.join(self._folder(head), name)
+
+    def _folder(self, head: str) -> str:
+        """Where the folder ``head`` (relative) is, created; each folder is found once. A folder
+        named plainly inside one already found is that one's path and its name, once it is made
+        sure to be a directory and not a link (a render makes thousands, e.g. one per
+        occurrence); anything else is resolved in full."""
         known = self._folders.get(head)
-        if known is None or known[0] is not self.folder:
-            known = self._folders[head] = (self.folder, str(self._resolved_path(os.path.join(head, "file")).parent))
-        return os.path.join(known[1], name)
+        if known is not None and known[0] is self.folder:
+            return known[1]
+        parent, name = os.path.split(head)
+        found = None
+        if head and name not in ("", ".", "..") and not os.path.isabs(head):
+            path = os.path.join(self._folder(parent), name)
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                pass
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                found = path
+        if found is None:
+            found = str(self._resolved_path(os.path.join(head, "file")).parent)
+        self._folders[head] = (self.folder, found)
+        return found
 
     def _resolved_path(self, relative: str) -> Path:
         path = (self.folder / relative).resolve()

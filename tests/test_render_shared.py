@@ -220,3 +220,33 @@ def test_together_each_briefing_and_request_event_is_made_once(plan, scenario, t
     attendances = sum(len(o.attendees) for o in plan.scheduled)
     assert len(briefings) == attendances  # not twice: ical's serve the invitations
     assert requests.count(True) == 0 and len(requests) == len(plan.scheduled)
+
+
+ALPHANUMERIC_SWAPS = st.lists(st.sampled_from("abcxyzXYZ0189"), min_size=200, max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    subject=st.lists(
+        st.sampled_from(list("abXY09 ,.-():;'\"_=?") + ["é", "–", "ș", "word ", "  ", "Invitation: "]), min_size=1
+    ).map("".join),
+    name=st.text(alphabet=st.sampled_from(list("abXY09 .-'\",") + ["é", "ș"]), max_size=60),
+    swaps=st.lists(ALPHANUMERIC_SWAPS, min_size=3, max_size=3),
+)
+def test_headers_folded_by_shape_are_what_the_policy_folds(subject, name, swaps):
+    """``To`` and ``Subject`` of the same shape (letters and digits swapped for others) are put
+    together from the first one's folded shape: each must be what the policy folds itself."""
+    import re
+
+    def swapped(text, swap):
+        letters = iter(swap * 10)
+        return re.sub(r"[A-Za-z0-9]", lambda m: next(letters), text)
+
+    for policy in (email.policy.SMTP, mailpolicy.smtp_policy()):
+        for swap in [None, *swaps]:
+            value = subject if swap is None else swapped(subject, swap)
+            assert mailbuild._shaped_header(policy, "Subject", value) == mailbuild._header(policy, "Subject", value)
+            display = name if swap is None else swapped(name, swap)
+            user, domain = ("it-2", "example.org") if swap is None else (swapped("it-2", swap), swapped("ex.org", swap))
+            address = mailbuild.Address(display, username=user, domain=domain)
+            assert mailbuild._shaped_header(policy, "To", address) == mailbuild._header(policy, "To", address)

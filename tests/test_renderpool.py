@@ -255,3 +255,26 @@ def test_every_format_of_a_plan_gives_the_same_files_with_one_process_and_with_w
         results[workers] = [(p.relative_to(folder), p.read_bytes()) for p in written]
     assert results["1"] == results["2"] == results["5"]
     assert len(results["1"]) > 100
+
+
+def test_folders_named_plainly_are_made_once_and_links_are_still_followed_or_refused(tmp_path):
+    """``RenderContext`` finds each folder once (a new folder inside a known one is not resolved
+    again), yet a folder that is a link is resolved in full: followed inside, refused outside."""
+    out, beside = tmp_path / "out", tmp_path / "beside"
+    (out / "inside").mkdir(parents=True)
+    beside.mkdir()
+    (out / "to-inside").symlink_to(out / "inside")
+    (out / "to-beside").symlink_to(beside)
+    (out / "a-file").write_text("not a folder")
+    context = RenderContext(plan=None, scenario=None, folder=out, now=NOW)
+    assert context.write_text("new/deeper/x.txt", "x") == out / "new" / "deeper" / "x.txt"
+    assert (
+        context.write_text("to-inside/deeper/y.txt", "y").resolve() == (out / "inside" / "deeper" / "y.txt").resolve()
+    )
+    assert (out / "inside" / "deeper" / "y.txt").read_text() == "y"
+    for refused in ("to-beside/z.txt", "to-beside/deeper/z.txt", "new/../../z.txt"):
+        with pytest.raises(ValueError, match="outside the output folder"):
+            context.write_text(refused, "z")
+    assert list(beside.iterdir()) == [] and not (tmp_path / "z.txt").exists()
+    with pytest.raises(FileExistsError):
+        context.write_text("a-file/z.txt", "z")
