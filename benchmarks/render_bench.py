@@ -6,7 +6,8 @@ Usage (from the repository root)::
         --scenario benchmarks/out/XL/scenario.toml --runs 3
 
 Each run is a fresh ``python -m scheduler render`` process with ``SOURCE_DATE_EPOCH`` set, writing
-into a temporary folder, first with every format and then with each format alone (``--format``).
+into a new folder, first with every format and then with each format alone (``--format``); the
+folders are removed at the end (see ``main``).
 CPU time (user + system of the render process and its workers) is printed beside the wall time,
 since on a shared machine the wall time also measures the neighbours; the system part is also
 shown alone: it is mostly the kernel creating the 16,000 files, whose cost on this machine varies
@@ -35,22 +36,24 @@ def _children_cpu() -> tuple[float, float]:
     return usage.ru_utime, usage.ru_stime
 
 
-def run_once(plan: Path, scenario: Path, formats: tuple[str, ...], pythonpath: str | None, extra: list[str]):
-    """Wall, CPU and system CPU seconds of one render."""
+def run_once(
+    plan: Path, scenario: Path, formats: tuple[str, ...], pythonpath: str | None, extra: list[str], folder: Path
+):
+    """Wall, CPU and system CPU seconds of one render into the new folder ``folder``."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    with tempfile.TemporaryDirectory(prefix="render-bench-") as folder:
-        command = [sys.executable, "-m", "scheduler", "render", str(plan.absolute()), "--scenario"]
-        command += [str(scenario.absolute()), "-o", str(Path(folder) / "out"), *extra]
-        for name in formats:
-            command += ["--format", name]
-        cpu, started = _children_cpu(), time.perf_counter()
-        # From the temporary folder, so that ``-m scheduler`` does not pick up the checkout by accident.
-        subprocess.run(command, env=env, cwd=folder, check=True, stdout=subprocess.DEVNULL)
-        wall = time.perf_counter() - started
-        user, system = (after - before for after, before in zip(_children_cpu(), cpu, strict=True))
-        return wall, user + system, system
+    folder.mkdir()
+    command = [sys.executable, "-m", "scheduler", "render", str(plan.absolute()), "--scenario"]
+    command += [str(scenario.absolute()), "-o", str(folder / "out"), *extra]
+    for name in formats:
+        command += ["--format", name]
+    cpu, started = _children_cpu(), time.perf_counter()
+    # From the new folder, so that ``-m scheduler`` does not pick up the checkout by accident.
+    subprocess.run(command, env=env, cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    user, system = (after - before for after, before in zip(_children_cpu(), cpu, strict=True))
+    return wall, user + system, system
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,18 +64,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pythonpath", default=None, help="run another copy of the package (a baseline)")
     parser.add_argument("--format", dest="formats", action="append", help="only these rows (repeatable)")
     parser.add_argument("--option", dest="options", action="append", default=[], help="passed to render")
+    parser.add_argument("--all-only", action="store_true", help="only the row of every format together")
     args = parser.parse_args(argv)
     extra = [item for option in args.options for item in ("--option", option)]
-    rows = [("all", ())] + [(name, (name,)) for name in (args.formats or FORMATS)]
+    rows = [("all", ())] + ([] if args.all_only else [(name, (name,)) for name in (args.formats or FORMATS)])
     print(f"| format | wall s (median of {args.runs}) | CPU s (median) | of which system s |")
     print("| --- | ---: | ---: | ---: |")
-    for label, formats in rows:
-        times = [run_once(args.plan, args.scenario, formats, args.pythonpath, extra) for _ in range(args.runs)]
-        wall = statistics.median(t[0] for t in times)
-        cpu = statistics.median(t[1] for t in times)
-        system = statistics.median(t[2] for t in times)
-        print(f"| {label} | {wall:.2f} | {cpu:.2f} | {system:.2f} |", flush=True)
+    # Every run writes into a folder of its own, and all are removed at the end: on this machine's
+    # disk, creating files right after removing thousands costs several times more than otherwise.
+    with tempfile.TemporaryDirectory(prefix="render-bench-") as scratch:
+        runs = iter(range(10**6))
+        for label, formats in rows:
+            times = [
+                run_once(args.plan, args.scenario, formats, args.pythonpath, extra, Path(scratch) / str(next(runs)))
+                for _ in range(args.runs)
+            ]
+            _print_row(label, times)
     return 0
+
+
+def _print_row(label: str, times: list[tuple[float, float, float]]) -> None:
+    wall = statistics.median(t[0] for t in times)
+    cpu = statistics.median(t[1] for t in times)
+    system = statistics.median(t[2] for t in times)
+    print(f"| {label} | {wall:.2f} | {cpu:.2f} | {system:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ def _stages(context: RenderContext):
     locale = locale_option(context.options)
     for name in ("agenda.html", "agenda.md.j2") if context.plan.scheduled else ():
         context.templates.get_template(name)  # loaded here, once, rather than in every worker
+    _load_holidays(context.scenario, context.plan.scheduled)
     return (yield Batch(context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale)))
 
 
@@ -293,6 +294,23 @@ def format_interval(first: dt.date, last: dt.date, skeleton: str, locale: str) -
     from babel.dates import format_interval as babel_format_interval
 
     return babel_format_interval(first, last, skeleton, locale=locale)
+
+
+def _load_holidays(scenario: Scenario, occurrences: list[PlannedOccurrence]) -> None:
+    """The holiday calendars the agendas ask for (per country and years of each programme),
+    loaded here once rather than in every worker process (``scheduler.calendars.holidays``
+    keeps them)."""
+    spans = set()
+    for occurrence in occurrences:
+        event, venue = scenario.events.get(occurrence.event), scenario.venues.get(occurrence.venue or "")
+        location = scenario.locations.get(venue.location) if venue is not None else None
+        if event is None or location is None:
+            continue
+        first = occurrence.start - dt.timedelta(days=event.travel_days_before)
+        last = occurrence.end + dt.timedelta(days=event.travel_days_after)
+        spans.add((location.country, first.year, last.year))
+    for country, first_year, last_year in sorted(spans):
+        _holidays(country, dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
 
 
 def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]:

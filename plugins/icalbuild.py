@@ -401,12 +401,50 @@ def calendar_bytes(method: str, name: str | None, entries: Iterable[Serialised],
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
-@lru_cache(maxsize=256)
 def _calendar_head(method: str, name: str | None) -> bytes:
+    """``new_calendar(method, name)`` serialised without its end. Each feed has its own name (the
+    person's, the occurrence's): the calendar is serialised once per method with its two name
+    lines open (``NAME`` and ``X-WR-CALNAME``), and each name's lines are made on their own."""
+    template = _head_template(method) if name else None
+    if template is None:
+        return _plain_calendar_head(method, name)
+    return template.fill({slot: _calendar_line(slot, name) for slot in template.slots}).data
+
+
+def _calendar_line(name: str, value) -> bytes:
+    """One property of a calendar as ``new_calendar`` adds it (icalendar types ``NAME`` and
+    ``X-WR-CALNAME`` as unknown values, written as they are), serialised like ``component_bytes``."""
+    holder = icalendar.Calendar()
+    holder.add(name, value)
+    data = component_bytes(holder)
+    return data[len(b"BEGIN:VCALENDAR\r\n") : -len(_CALENDAR_END)]
+
+
+@lru_cache(maxsize=64)
+def _plain_calendar_head(method: str, name: str | None) -> bytes:
     data = new_calendar(method, name).to_ical(sorted=True)
     if not data.endswith(_CALENDAR_END):
         raise ValueError("icalendar wrote a calendar that does not end with END:VCALENDAR")
     return data[: -len(_CALENDAR_END)]
+
+
+@lru_cache(maxsize=64)
+def _head_template(method: str) -> EventTemplate | None:
+    """The calendar's head with its name lines open; None where they are not found as expected."""
+    data = _plain_calendar_head(method, _SLOT)
+    found = []
+    for slot in ("NAME", "X-WR-CALNAME"):
+        line = _calendar_line(slot, _SLOT)
+        at = data.find(b"\r\n" + line)
+        if at < 0 or data.count(b"\r\n" + line) != 1:
+            return None
+        found.append((at + 2, at + 2 + len(line), slot))
+    pieces, start = [], 0
+    for begin, end, _slot in sorted(found):
+        pieces.append(data[start:begin])
+        start = end
+    pieces.append(data[start:])
+    return EventTemplate(tuple(pieces), tuple(slot for *_, slot in sorted(found)), frozenset())
 
 
 def split_by_uid(calendar: icalendar.Calendar) -> dict[str, icalendar.Calendar]:

@@ -250,3 +250,12 @@ def test_headers_folded_by_shape_are_what_the_policy_folds(subject, name, swaps)
             user, domain = ("it-2", "example.org") if swap is None else (swapped("it-2", swap), swapped("ex.org", swap))
             address = mailbuild.Address(display, username=user, domain=domain)
             assert mailbuild._shaped_header(policy, "To", address) == mailbuild._header(policy, "To", address)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(alphabet=st.sampled_from(list("ab \\^;,:\"'") + ["é", "€", "×", "–", "😀", "ß", "\u0301"]), min_size=1)
+)
+def test_a_calendar_head_with_its_name_filled_in_is_the_one_icalendar_writes(name):
+    for method in ("PUBLISH", "REQUEST", "CANCEL"):
+        assert icalbuild._calendar_head(method, name) == icalbuild._plain_calendar_head(method, name)
