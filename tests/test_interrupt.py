@@ -307,7 +307,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_output_intact(large, tmp_path
         wait_for_first_plan(process)
         if moment == "writing":
             process.send_signal(signal.SIGINT)  # stop the search: the outputs are written now
-            time.sleep(1.0)
+            wait_for_temporary_folder(out, process, "plan.json")  # not a fixed delay: rendering is fast
     assert process.poll() is None, "the solve ended before the kill"
     process.kill()
     process.communicate(timeout=30)
