@@ -10,6 +10,8 @@ costs and away days hang on.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -55,8 +57,36 @@ class PlanModel:
         self.category_cost: dict[str, cp_model.LinearExpr] = {}
         self.seat_cost: dict[tuple[str, int], list] = {}  # (occurrence, seat group) -> cost terms in cents
         self.year_cost: dict[int, cp_model.LinearExpr] = {}  # filled by the budget rule where years are capped
+        # What belongs to which occurrences: (first variable, end, first constraint, end, owners)
+        # per run of variables and constraints made inside ``owned`` (focused neighbourhoods).
+        self.spans: list[tuple[int, int, int, int, tuple[str, ...]]] = []
+        self._owners: tuple[str, ...] = ()
+        self._marks = (0, 0)
         self._create_variables()
         self._create_cost_expressions()
+
+    @contextmanager
+    def owned(self, *occurrences: str) -> Iterator[None]:
+        """Tag every variable and constraint made inside as belonging to these occurrences (with
+        those of an enclosing ``owned``). A rule must tag a constraint with every occurrence whose
+        variables it uses: ``submodel.py`` leaves out a constraint when none of its owners is
+        freed, and relies on its variables then all keeping their values. Constraints made
+        outside (budget caps, no-overlaps over many occurrences) are shared."""
+        outer = self._owners
+        self._close_span()
+        self._owners = tuple(sorted({*outer, *occurrences}))
+        try:
+            yield
+        finally:
+            self._close_span()
+            self._owners = outer
+
+    def _close_span(self) -> None:
+        proto = self.model.proto
+        ends = (len(proto.variables), len(proto.constraints))
+        if self._owners and ends != self._marks:
+            self.spans.append((self._marks[0], ends[0], self._marks[1], ends[1], self._owners))
+        self._marks = ends
 
     def guard(self, rule: str, *key) -> list:
         return self.guards(self.model, rule, *key)
@@ -66,30 +96,31 @@ class PlanModel:
     def _create_variables(self) -> None:
         m, inst = self.model, self.instance
         for o in inst.occurrences:
-            self.scheduled[o.id] = m.new_bool_var(f"scheduled_{o.id}")
-            self.start[o.id] = m.new_int_var(0, inst.horizon - 1, f"start_{o.id}")
-            self.at[o.id] = {v: m.new_bool_var(f"at_{o.id}_{v}") for v in o.event.venues}
-            m.add(sum(self.at[o.id].values()) == self.scheduled[o.id])
-            self.pick[o.id] = {}
-            for g, group in enumerate(o.seat_groups):
-                for p in group.candidates:
-                    self.pick[o.id][(g, p)] = m.new_bool_var(f"pick_{o.id}_{g}_{p}")
-            by_person: dict[str, list] = defaultdict(list)
-            for (_group, p), lit in self.pick[o.id].items():
-                by_person[p].append(lit)
-            self.attends[o.id] = {}
-            for p in sorted(by_person):
-                lits = by_person[p]
-                if len(lits) == 1:
-                    self.attends[o.id][p] = lits[0]
-                else:
-                    # Rule 4 (in part): one person fills at most one seat of an occurrence.
-                    attends = m.new_bool_var(f"attends_{o.id}_{p}")
-                    m.add(sum(lits) == attends)
-                    self.attends[o.id][p] = attends
-            # A stable start day for an occurrence that is not scheduled, so no two plans differ
-            # only there.
-            m.add(self.start[o.id] == 0).only_enforce_if(~self.scheduled[o.id])
+            with self.owned(o.id):
+                self.scheduled[o.id] = m.new_bool_var(f"scheduled_{o.id}")
+                self.start[o.id] = m.new_int_var(0, inst.horizon - 1, f"start_{o.id}")
+                self.at[o.id] = {v: m.new_bool_var(f"at_{o.id}_{v}") for v in o.event.venues}
+                m.add(sum(self.at[o.id].values()) == self.scheduled[o.id])
+                self.pick[o.id] = {}
+                for g, group in enumerate(o.seat_groups):
+                    for p in group.candidates:
+                        self.pick[o.id][(g, p)] = m.new_bool_var(f"pick_{o.id}_{g}_{p}")
+                by_person: dict[str, list] = defaultdict(list)
+                for (_group, p), lit in self.pick[o.id].items():
+                    by_person[p].append(lit)
+                self.attends[o.id] = {}
+                for p in sorted(by_person):
+                    lits = by_person[p]
+                    if len(lits) == 1:
+                        self.attends[o.id][p] = lits[0]
+                    else:
+                        # Rule 4 (in part): one person fills at most one seat of an occurrence.
+                        attends = m.new_bool_var(f"attends_{o.id}_{p}")
+                        m.add(sum(lits) == attends)
+                        self.attends[o.id][p] = attends
+                # A stable start day for an occurrence that is not scheduled, so no two plans differ
+                # only there.
+                m.add(self.start[o.id] == 0).only_enforce_if(~self.scheduled[o.id])
 
     def attend_at(self, o: Occurrence, person: str, venue: str) -> cp_model.IntVar:
         """The literal "person attends o, and o is held at venue"."""
@@ -105,12 +136,13 @@ class PlanModel:
     def _create_attend_at(self, o: Occurrence, person: str) -> None:
         m = self.model
         lits = []
-        for v in o.event.venues:
-            lit = m.new_bool_var(f"attend_{o.id}_{person}_{v}")
-            m.add_implication(lit, self.at[o.id][v])
-            self._attend_at[(o.id, person, v)] = lit
-            lits.append(lit)
-        m.add(sum(lits) == self.attends[o.id][person])
+        with self.owned(o.id):
+            for v in o.event.venues:
+                lit = m.new_bool_var(f"attend_{o.id}_{person}_{v}")
+                m.add_implication(lit, self.at[o.id][v])
+                self._attend_at[(o.id, person, v)] = lit
+                lits.append(lit)
+            m.add(sum(lits) == self.attends[o.id][person])
 
     def attends_literal(self, o: Occurrence, person: str) -> cp_model.IntVar:
         return self.scheduled[o.id] if person in o.fixed else self.attends[o.id][person]
@@ -169,48 +201,49 @@ class PlanModel:
         categories = inst.costs.categories()
         per_category: dict[str, list] = {c: [] for c in categories}
         for o in inst.occurrences:
-            terms, bound = [], 0
-            venues = o.event.venues
-            for v in venues:
-                fixed = self.fixed_cost(o, v)
-                for category, amount in sorted(fixed.items()):
-                    if amount:
-                        per_category[category].append(amount * self.at[o.id][v])
-                        terms.append(amount * self.at[o.id][v])
-                        bound += amount
-            for g, group in enumerate(o.seat_groups):
-                group_terms: list = []
-                classes: dict[tuple, list[str]] = defaultdict(list)
-                for members in _by_home(inst, group.candidates).values():
-                    p = members[0]
-                    key = tuple(tuple(sorted(self.attendee_cost(o, p, v).items())) for v in venues)
-                    classes[key] += members
-                for k, (key, members) in enumerate(sorted(classes.items())):
-                    if not any(amount for cost in key for _c, amount in cost):
-                        continue
-                    picked = sum(self.pick[o.id][(g, p)] for p in members)
-                    seats = min(group.need, len(members))
-                    bound += seats * max(sum(a for _c, a in cost) for cost in key)
-                    if len(set(key)) == 1:
-                        counted = [(key[0], picked)]
-                    else:
-                        counted = []
-                        shares = []
-                        for v, cost in zip(venues, key, strict=True):
-                            share = m.new_int_var(0, seats, f"held_{o.id}_{g}_{k}_{v}")
-                            m.add(share <= seats * self.at[o.id][v])
-                            shares.append(share)
-                            counted.append((cost, share))
-                        m.add(sum(shares) == picked)
-                    for cost, count in counted:
-                        for category, amount in cost:
-                            if amount:
-                                per_category[category].append(amount * count)
-                                terms.append(amount * count)
-                                group_terms.append(amount * count)
-                self.seat_cost[(o.id, g)] = group_terms
-            self.occurrence_cost[o.id] = sum(terms) if terms else 0
-            self.occurrence_cost_bound[o.id] = bound
+            with self.owned(o.id):
+                terms, bound = [], 0
+                venues = o.event.venues
+                for v in venues:
+                    fixed = self.fixed_cost(o, v)
+                    for category, amount in sorted(fixed.items()):
+                        if amount:
+                            per_category[category].append(amount * self.at[o.id][v])
+                            terms.append(amount * self.at[o.id][v])
+                            bound += amount
+                for g, group in enumerate(o.seat_groups):
+                    group_terms: list = []
+                    classes: dict[tuple, list[str]] = defaultdict(list)
+                    for members in _by_home(inst, group.candidates).values():
+                        p = members[0]
+                        key = tuple(tuple(sorted(self.attendee_cost(o, p, v).items())) for v in venues)
+                        classes[key] += members
+                    for k, (key, members) in enumerate(sorted(classes.items())):
+                        if not any(amount for cost in key for _c, amount in cost):
+                            continue
+                        picked = sum(self.pick[o.id][(g, p)] for p in members)
+                        seats = min(group.need, len(members))
+                        bound += seats * max(sum(a for _c, a in cost) for cost in key)
+                        if len(set(key)) == 1:
+                            counted = [(key[0], picked)]
+                        else:
+                            counted = []
+                            shares = []
+                            for v, cost in zip(venues, key, strict=True):
+                                share = m.new_int_var(0, seats, f"held_{o.id}_{g}_{k}_{v}")
+                                m.add(share <= seats * self.at[o.id][v])
+                                shares.append(share)
+                                counted.append((cost, share))
+                            m.add(sum(shares) == picked)
+                        for cost, count in counted:
+                            for category, amount in cost:
+                                if amount:
+                                    per_category[category].append(amount * count)
+                                    terms.append(amount * count)
+                                    group_terms.append(amount * count)
+                    self.seat_cost[(o.id, g)] = group_terms
+                self.occurrence_cost[o.id] = sum(terms) if terms else 0
+                self.occurrence_cost_bound[o.id] = bound
         self.category_cost = {c: (sum(t) if t else 0) for c, t in per_category.items()}
 
     def fixed_cost(self, o: Occurrence, venue: str) -> Counter:

@@ -20,12 +20,13 @@ def add_horizon_and_window(pm: PlanModel) -> None:
     """Hard constraint: every scheduled occurrence lies inside the horizon and its event's window."""
     m, inst = pm.model, pm.instance
     for o in inst.occurrences:
-        first, last = inst.window_starts(o)
-        guard = pm.guard("window", o.event.id)
-        if last < first:
-            m.add(pm.scheduled[o.id] == 0).only_enforce_if(guard)
-        else:
-            m.add_linear_constraint(pm.start[o.id], first, last).only_enforce_if(pm.scheduled[o.id], *guard)
+        with pm.owned(o.id):
+            first, last = inst.window_starts(o)
+            guard = pm.guard("window", o.event.id)
+            if last < first:
+                m.add(pm.scheduled[o.id] == 0).only_enforce_if(guard)
+            else:
+                m.add_linear_constraint(pm.start[o.id], first, last).only_enforce_if(pm.scheduled[o.id], *guard)
 
 
 def add_event_days(pm: PlanModel) -> None:
@@ -34,14 +35,15 @@ def add_event_days(pm: PlanModel) -> None:
     m, inst = pm.model, pm.instance
     domains: dict[tuple[int, ...], cp_model.Domain] = {}
     for o in inst.occurrences:
-        for v in o.event.venues:
-            starts = inst.event_day_starts(o, v)
-            guard = pm.guard("event_days", v)
-            if not starts:
-                m.add(pm.at[o.id][v] == 0).only_enforce_if(guard)
-                continue
-            domain = domains.get(starts) or domains.setdefault(starts, cp_model.Domain.from_values(starts))
-            m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(pm.at[o.id][v], *guard)
+        with pm.owned(o.id):
+            for v in o.event.venues:
+                starts = inst.event_day_starts(o, v)
+                guard = pm.guard("event_days", v)
+                if not starts:
+                    m.add(pm.at[o.id][v] == 0).only_enforce_if(guard)
+                    continue
+                domain = domains.get(starts) or domains.setdefault(starts, cp_model.Domain.from_values(starts))
+                m.add_linear_expression_in_domain(pm.start[o.id], domain).only_enforce_if(pm.at[o.id][v], *guard)
 
 
 def add_attendance_days(pm: PlanModel) -> None:
@@ -115,14 +117,15 @@ def _away_interval(pm: PlanModel, person: str, item: tuple):
         if guard:
             return m.new_optional_fixed_size_interval_var(first, hi + 1, guard[0], f"blocked_{person}_{first}")
         return m.new_fixed_size_interval_var(first, hi + 1, f"blocked_{person}_{first}")
-    if part == "all":
-        presence = pm.attends_literal(o, person)
-    else:
-        local, travelling = _local_or_travelling(pm, o, person)
-        presence = local if part == "local" else travelling
-    return m.new_optional_fixed_size_interval_var(
-        pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{person}_{lo}"
-    )
+    with pm.owned(o.id):
+        if part == "all":
+            presence = pm.attends_literal(o, person)
+        else:
+            local, travelling = _local_or_travelling(pm, o, person)
+            presence = local if part == "local" else travelling
+        return m.new_optional_fixed_size_interval_var(
+            pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{person}_{lo}"
+        )
 
 
 def _local_or_travelling(pm: PlanModel, o, person: str):
@@ -158,15 +161,16 @@ def add_attendees(pm: PlanModel) -> None:
     (or in total), chosen among holders of its role who are not already attendees."""
     m, inst = pm.model, pm.instance
     for o in inst.occurrences:
-        for g, group in enumerate(o.seat_groups):
-            picks = [pm.pick[o.id][(g, p)] for p in group.candidates]
-            guard = pm.guard("seats", o.event.id, group.seat_index, group.country)
-            m.add(sum(picks) == group.need * pm.scheduled[o.id]).only_enforce_if(guard)
-            if guard:  # switched off, the seat still cannot be filled when not scheduled
-                for lit in picks:
-                    m.add_implication(lit, pm.scheduled[o.id])
-            else:
-                _add_seat_cost_floor(pm, o, g)
+        with pm.owned(o.id):
+            for g, group in enumerate(o.seat_groups):
+                picks = [pm.pick[o.id][(g, p)] for p in group.candidates]
+                guard = pm.guard("seats", o.event.id, group.seat_index, group.country)
+                m.add(sum(picks) == group.need * pm.scheduled[o.id]).only_enforce_if(guard)
+                if guard:  # switched off, the seat still cannot be filled when not scheduled
+                    for lit in picks:
+                        m.add_implication(lit, pm.scheduled[o.id])
+                else:
+                    _add_seat_cost_floor(pm, o, g)
 
 
 def _add_seat_cost_floor(pm: PlanModel, o, g: int) -> None:
@@ -195,13 +199,16 @@ def add_venue(pm: PlanModel) -> None:
     m, inst = pm.model, pm.instance
     intervals: dict[str, list] = defaultdict(list)
     for o in inst.occurrences:
-        for v in o.event.venues:
-            capacity = inst.scenario.venues[v].capacity
-            if o.size > capacity:
-                m.add(pm.at[o.id][v] == 0).only_enforce_if(pm.guard("capacity", o.event.id, v))
-            intervals[v].append(
-                m.new_optional_fixed_size_interval_var(pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}")
-            )
+        with pm.owned(o.id):
+            for v in o.event.venues:
+                capacity = inst.scenario.venues[v].capacity
+                if o.size > capacity:
+                    m.add(pm.at[o.id][v] == 0).only_enforce_if(pm.guard("capacity", o.event.id, v))
+                intervals[v].append(
+                    m.new_optional_fixed_size_interval_var(
+                        pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}"
+                    )
+                )
     for v in sorted(intervals):
         if len(intervals[v]) > 1:
             m.add_no_overlap(intervals[v])
@@ -213,10 +220,13 @@ def add_team_load(pm: PlanModel) -> None:
     limit = inst.project.max_concurrent_events
     if limit is None or limit >= len(inst.occurrences):
         return
-    intervals = [
-        m.new_optional_fixed_size_interval_var(pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}")
-        for o in inst.occurrences
-    ]
+    intervals = []
+    for o in inst.occurrences:
+        with pm.owned(o.id):
+            load = m.new_optional_fixed_size_interval_var(
+                pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}"
+            )
+        intervals.append(load)
     m.add_cumulative(intervals, [1] * len(intervals), limit)
 
 
@@ -229,13 +239,15 @@ def add_order(pm: PlanModel) -> None:
             before = inst.by_event[order.event]
             guard = pm.guard("order", event.id, order.event)
             for o in inst.by_event[event.id]:
-                m.add_implication(pm.scheduled[o.id], pm.scheduled[before[0].id]).only_enforce_if(guard)
+                with pm.owned(o.id, before[0].id):
+                    m.add_implication(pm.scheduled[o.id], pm.scheduled[before[0].id]).only_enforce_if(guard)
                 for b in before:
-                    gap = pm.start[o.id] - (pm.start[b.id] + b.duration - 1) - 1
-                    both = [pm.scheduled[o.id], pm.scheduled[b.id], *guard]
-                    m.add(gap >= order.min_gap_days).only_enforce_if(both)
-                    if order.max_gap_days is not None:
-                        m.add(gap <= order.max_gap_days).only_enforce_if(both)
+                    with pm.owned(o.id, b.id):
+                        gap = pm.start[o.id] - (pm.start[b.id] + b.duration - 1) - 1
+                        both = [pm.scheduled[o.id], pm.scheduled[b.id], *guard]
+                        m.add(gap >= order.min_gap_days).only_enforce_if(both)
+                        if order.max_gap_days is not None:
+                            m.add(gap <= order.max_gap_days).only_enforce_if(both)
 
 
 def add_series(pm: PlanModel) -> None:
@@ -252,21 +264,22 @@ def add_series(pm: PlanModel) -> None:
         first, last = inst.window_starts(occurrences[0])  # the same for every occurrence of the event
         runs = list(month_pieces(inst, first, last, event.repeat.every_months))
         for prev, nxt in zip(occurrences, occurrences[1:], strict=False):
-            m.add_implication(pm.scheduled[nxt.id], pm.scheduled[prev.id])
-            pieces = []
-            for lo, hi, shift, fixed_day in runs:
-                piece = m.new_bool_var(f"series_{prev.id}_{lo}")
-                m.add_linear_constraint(pm.start[prev.id], lo, hi).only_enforce_if(piece)
-                both = [piece, pm.scheduled[nxt.id], *guard]
-                if fixed_day is None:
-                    gap = pm.start[nxt.id] - pm.start[prev.id]
-                    m.add_linear_constraint(gap, shift - tolerance, shift + tolerance).only_enforce_if(both)
-                else:
-                    m.add_linear_constraint(
-                        pm.start[nxt.id], fixed_day - tolerance, fixed_day + tolerance
-                    ).only_enforce_if(both)
-                pieces.append(piece)
-            m.add(sum(pieces) == pm.scheduled[prev.id])
+            with pm.owned(prev.id, nxt.id):
+                m.add_implication(pm.scheduled[nxt.id], pm.scheduled[prev.id])
+                pieces = []
+                for lo, hi, shift, fixed_day in runs:
+                    piece = m.new_bool_var(f"series_{prev.id}_{lo}")
+                    m.add_linear_constraint(pm.start[prev.id], lo, hi).only_enforce_if(piece)
+                    both = [piece, pm.scheduled[nxt.id], *guard]
+                    if fixed_day is None:
+                        gap = pm.start[nxt.id] - pm.start[prev.id]
+                        m.add_linear_constraint(gap, shift - tolerance, shift + tolerance).only_enforce_if(both)
+                    else:
+                        m.add_linear_constraint(
+                            pm.start[nxt.id], fixed_day - tolerance, fixed_day + tolerance
+                        ).only_enforce_if(both)
+                    pieces.append(piece)
+                m.add(sum(pieces) == pm.scheduled[prev.id])
 
 
 def month_pieces(inst, first: int, last: int, months: int):
@@ -297,8 +310,9 @@ def add_required(pm: PlanModel) -> None:
     """Hard constraint: every occurrence of an event with ``optional = false`` is scheduled."""
     m, inst = pm.model, pm.instance
     for o in inst.occurrences:
-        if not o.event.optional:
-            m.add(pm.scheduled[o.id] == 1).only_enforce_if(pm.guard("required", o.event.id))
+        with pm.owned(o.id):
+            if not o.event.optional:
+                m.add(pm.scheduled[o.id] == 1).only_enforce_if(pm.guard("required", o.event.id))
 
 
 def add_budget(pm: PlanModel) -> None:
@@ -319,26 +333,27 @@ def year_cost_expressions(pm: PlanModel) -> dict[int, cp_model.LinearExpr]:
     m, inst = pm.model, pm.instance
     per_year: dict[int, list] = defaultdict(list)
     for o in inst.occurrences:
-        first, last = inst.window_starts(o)
-        if last < first:
-            continue
-        years = range(inst.date(first).year, inst.date(last).year + 1)
-        if len(years) == 1:
-            per_year[years[0]].append(pm.occurrence_cost[o.id])
-            continue
-        bound = pm.occurrence_cost_bound[o.id]
-        in_year = []
-        for year in years:
-            lit = m.new_bool_var(f"year_{o.id}_{year}")
-            lo = max(first, inst.day(inst.date(0).replace(year=year, month=1, day=1)))
-            hi = min(last, inst.day(inst.date(0).replace(year=year, month=12, day=31)))
-            m.add_linear_constraint(pm.start[o.id], lo, hi).only_enforce_if(lit)
-            share = m.new_int_var(0, bound, f"cost_{o.id}_{year}")
-            m.add(share == pm.occurrence_cost[o.id]).only_enforce_if(lit)
-            m.add(share == 0).only_enforce_if(~lit)
-            per_year[year].append(share)
-            in_year.append(lit)
-        m.add(sum(in_year) == pm.scheduled[o.id])
+        with pm.owned(o.id):
+            first, last = inst.window_starts(o)
+            if last < first:
+                continue
+            years = range(inst.date(first).year, inst.date(last).year + 1)
+            if len(years) == 1:
+                per_year[years[0]].append(pm.occurrence_cost[o.id])
+                continue
+            bound = pm.occurrence_cost_bound[o.id]
+            in_year = []
+            for year in years:
+                lit = m.new_bool_var(f"year_{o.id}_{year}")
+                lo = max(first, inst.day(inst.date(0).replace(year=year, month=1, day=1)))
+                hi = min(last, inst.day(inst.date(0).replace(year=year, month=12, day=31)))
+                m.add_linear_constraint(pm.start[o.id], lo, hi).only_enforce_if(lit)
+                share = m.new_int_var(0, bound, f"cost_{o.id}_{year}")
+                m.add(share == pm.occurrence_cost[o.id]).only_enforce_if(lit)
+                m.add(share == 0).only_enforce_if(~lit)
+                per_year[year].append(share)
+                in_year.append(lit)
+            m.add(sum(in_year) == pm.scheduled[o.id])
     return {year: sum(terms) for year, terms in per_year.items()}
 
 

@@ -137,23 +137,24 @@ def preference_penalties(pm: PlanModel) -> dict[str, cp_model.IntVar]:
     m, inst = pm.model, pm.instance
     out = {}
     for o in inst.occurrences:
-        ranges = _merged_ranges(inst, o.event.preferred)
-        if not ranges:
-            continue
-        start, end = pm.start[o.id], pm.start[o.id] + o.duration - 1
-        overlaps = []
-        for a, b in ranges:
-            hi = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_hi_{o.id}_{a}")
-            lo = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_lo_{o.id}_{a}")
-            m.add_min_equality(hi, [end, b])
-            m.add_max_equality(lo, [start, a])
-            overlap = m.new_int_var(0, o.duration, f"pref_in_{o.id}_{a}")
-            m.add_max_equality(overlap, [0, hi - lo + 1])
-            overlaps.append(overlap)
-        counted = m.new_int_var(0, o.duration, f"outside_{o.id}")
-        m.add(counted == o.duration - sum(overlaps)).only_enforce_if(pm.scheduled[o.id])
-        m.add(counted == 0).only_enforce_if(~pm.scheduled[o.id])
-        out[o.id] = counted
+        with pm.owned(o.id):
+            ranges = _merged_ranges(inst, o.event.preferred)
+            if not ranges:
+                continue
+            start, end = pm.start[o.id], pm.start[o.id] + o.duration - 1
+            overlaps = []
+            for a, b in ranges:
+                hi = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_hi_{o.id}_{a}")
+                lo = m.new_int_var(-inst.horizon, inst.horizon * 2, f"pref_lo_{o.id}_{a}")
+                m.add_min_equality(hi, [end, b])
+                m.add_max_equality(lo, [start, a])
+                overlap = m.new_int_var(0, o.duration, f"pref_in_{o.id}_{a}")
+                m.add_max_equality(overlap, [0, hi - lo + 1])
+                overlaps.append(overlap)
+            counted = m.new_int_var(0, o.duration, f"outside_{o.id}")
+            m.add(counted == o.duration - sum(overlaps)).only_enforce_if(pm.scheduled[o.id])
+            m.add(counted == 0).only_enforce_if(~pm.scheduled[o.id])
+            out[o.id] = counted
     return out
 
 

@@ -38,9 +38,10 @@ def published_changes(pm: PlanModel, previous: Plan) -> tuple[cp_model.LinearExp
         if conditions is None:
             unavoidable += 1
             continue
-        keep = pm.model.new_bool_var(f"kept_{before.id}")
-        pm.model.add_bool_and(conditions).only_enforce_if(keep)
-        pm.model.add_bool_or([~c for c in conditions] + [keep])
+        with pm.owned(occurrence.id):
+            keep = pm.model.new_bool_var(f"kept_{before.id}")
+            pm.model.add_bool_and(conditions).only_enforce_if(keep)
+            pm.model.add_bool_or([~c for c in conditions] + [keep])
         kept.append(keep)
     bound = unavoidable + len(kept)
     return bound - sum(kept) if kept else bound, bound
@@ -95,9 +96,10 @@ def _same_start(pm: PlanModel, o: Occurrence, day: int) -> cp_model.IntVar:
     """The literal "o starts on ``day``", made once per model (both stages use it)."""
     key = ("same_start", o.id, day)
     if key not in pm._or_cache:
-        same = pm.model.new_bool_var(f"same_start_{o.id}")
-        pm.model.add(pm.start[o.id] == day).only_enforce_if(same)
-        pm.model.add(pm.start[o.id] != day).only_enforce_if(~same)
+        with pm.owned(o.id):
+            same = pm.model.new_bool_var(f"same_start_{o.id}")
+            pm.model.add(pm.start[o.id] == day).only_enforce_if(same)
+            pm.model.add(pm.start[o.id] != day).only_enforce_if(~same)
         pm._or_cache[key] = same
     return pm._or_cache[key]
 

@@ -1,0 +1,170 @@
+"""Neighbourhood models (scheduler/solver/submodel.py) leave out every constraint none of whose
+owners is freed. That is sound only if each constraint is tagged with every occurrence whose
+variables it uses (``PlanModel.owned``): checked here on the whole model, read back from its proto,
+for a generated scenario with series, order, preferred dates, capped years and a published plan.
+And a solution of a neighbourhood model, with every other variable at its value, must satisfy
+the whole model: checked by CP-SAT on the whole model with every variable fixed, and by the
+independent plan checker."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+from plan_checker import check_plan
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate import Size, write  # noqa: E402
+
+from scheduler.instance import Instance  # noqa: E402
+from scheduler.loader import load  # noqa: E402
+from scheduler.plan import to_dict  # noqa: E402
+from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
+from scheduler.solver.hint import complete_plan  # noqa: E402
+from scheduler.solver.mapping import to_plan, variables  # noqa: E402
+from scheduler.solver.model import PlanModel  # noqa: E402
+from scheduler.solver.neighbourhood import Neighbourhoods, set_complete_hint  # noqa: E402
+from scheduler.solver.rules import add_rules  # noqa: E402
+from scheduler.solver.solve import SolveOptions, objective_stages, solve  # noqa: E402
+from scheduler.solver.submodel import Pieces  # noqa: E402
+
+SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    return write(SIZE, tmp_path_factory.mktemp("submodel"))
+
+
+@pytest.fixture(scope="module")
+def published(scenario):
+    """A published plan to re-plan against (the stability stages make variables of their own)."""
+    return solve(Instance(load(scenario)), SolveOptions(workers=1, time_limit=20))
+
+
+def _literal(ref: int) -> int:
+    return ref if ref >= 0 else -ref - 1
+
+
+def _variables_of(ct) -> list[int] | None:
+    """The variables a constraint uses (None for a no-overlap or cumulative: it lists intervals)."""
+    refs = [_literal(x) for x in ct.enforcement_literal]
+    if ct.has_linear():
+        return refs + list(ct.linear.vars)
+    for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+        if getattr(ct, f"has_{kind}")():
+            return refs + [_literal(x) for x in getattr(ct, kind).literals]
+    if ct.has_interval():
+        return refs + [v for e in (ct.interval.start, ct.interval.end, ct.interval.size) for v in e.vars]
+    if ct.has_lin_max():
+        return refs + [v for e in (ct.lin_max.target, *ct.lin_max.exprs) for v in e.vars]
+    if ct.has_no_overlap() or ct.has_cumulative():
+        return None
+    raise AssertionError(f"a constraint of a kind the rules do not make: {ct}")
+
+
+@pytest.mark.parametrize("replan", [False, True], ids=["plan", "re-plan"])
+def test_every_constraint_is_tagged_with_the_owners_of_its_variables(scenario, published, replan):
+    pm = PlanModel(Instance(load(scenario)))
+    add_rules(pm)
+    objective_stages(pm, published if replan else None)
+    proto = pm.model.proto
+    variable_owners: list[set | None] = [None] * len(proto.variables)
+    constraint_owners: list[set | None] = [None] * len(proto.constraints)
+    for v0, v1, c0, c1, owners in pm.spans:
+        for v in range(v0, v1):
+            assert variable_owners[v] is None, "a variable tagged twice"
+            variable_owners[v] = set(owners)
+        for c in range(c0, c1):
+            assert constraint_owners[c] is None, "a constraint tagged twice"
+            constraint_owners[c] = set(owners)
+    assert all(owners for owners in variable_owners), "every variable belongs to an occurrence"
+    shared = 0
+    for c, ct in enumerate(proto.constraints):
+        used = _variables_of(ct)
+        if constraint_owners[c] is None:
+            shared += 1
+            # Shared: a budget cap (linear over every occurrence), a blocked run, or a no-overlap.
+            assert used is None or ct.has_linear() or (ct.has_interval() and not used)
+            continue
+        if used is None:
+            continue
+        needed = set().union(*(variable_owners[v] for v in used))
+        assert needed <= constraint_owners[c], f"constraint {c} uses variables of {needed - constraint_owners[c]}"
+    assert shared < len(proto.constraints) / 5
+
+
+def test_a_neighbourhood_solution_is_a_plan_of_the_whole_model(scenario):
+    instance = Instance(load(scenario))
+    pm = PlanModel(instance)
+    add_rules(pm)
+    stages = objective_stages(pm)
+    fit = FirstFit(instance, Policy())
+    solved = complete_plan(pm, fit.run(), SolveOptions(workers=1), time.monotonic())
+    search = Neighbourhoods(pm, stages, solved)
+    values = list(search.values)
+    pieces = Pieces(pm, values)
+    occurrences = [o.id for o in instance.occurrences]
+    rng = random.Random(3)
+    improved = 0
+    for _ in range(6):
+        free = sorted(rng.sample(occurrences, 12))
+        sub = pieces.model(free)
+        assert len(sub.proto.constraints) < len(pm.model.proto.constraints)
+        sub.minimize(search._local_objective(free))
+        set_complete_hint(sub, values)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = 5.0
+        assert solver.solve(sub) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        new = list(solver.response_proto.solution)
+        freed = {i for oid in free for i in pieces.variables[oid]}
+        assert all(new[i] == values[i] for i in range(len(values)) if i not in freed)
+        improved += new != values
+        # The whole model, every variable fixed to the merged values: still satisfied.
+        whole = pm.model.clone()
+        set_complete_hint(whole, new)
+        check = cp_model.CpSolver()
+        check.parameters.fix_variables_to_their_hinted_value = True
+        check.parameters.num_workers = 1
+        whole.clear_objective()
+        assert check.solve(whole) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        plan = to_plan(pm, {n: new[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions())
+        assert check_plan(scenario, to_dict(plan)) == []
+        values = new
+        pieces.update(free, values)
+    assert improved, "no neighbourhood changed the plan by hand: the test shows nothing"
+
+
+def test_a_neighbourhood_keeps_the_team_load_and_each_interval_with_its_demand(scenario):
+    """The team's load (a cumulative over every occurrence) is rebuilt with the intervals a freed
+    occurrence can meet: each one with its own demand, the capacity unchanged."""
+    instance = Instance(load(scenario))
+    assert instance.project.max_concurrent_events is not None
+    pm = PlanModel(instance)
+    add_rules(pm)
+    objective_stages(pm)
+    solved = complete_plan(pm, FirstFit(instance, Policy()).run(), SolveOptions(workers=1), time.monotonic())
+    values = list(solved.response_proto.solution)
+    whole = [ct for ct in pm.model.proto.constraints if ct.has_cumulative()]
+    assert len(whole) == 1
+    original = whole[0].cumulative
+    demand_of = {}
+    for interval, demand in zip(original.intervals, original.demands, strict=True):
+        demand_of[interval] = (demand.offset, list(demand.vars))
+    sub = Pieces(pm, values).model([instance.occurrences[0].id, instance.occurrences[-1].id])
+    cumulative = [ct.cumulative for ct in sub.proto.constraints if ct.has_cumulative()]
+    assert len(cumulative) == 1
+    kept = cumulative[0]
+    assert 0 < len(kept.intervals) == len(kept.demands)
+    assert kept.capacity.offset == original.capacity.offset
+    for interval, demand in zip(kept.intervals, kept.demands, strict=True):
+        name = sub.proto.constraints[interval].name
+        (before,) = [i for i in original.intervals if pm.model.proto.constraints[i].name == name]
+        assert (demand.offset, list(demand.vars)) == demand_of[before]
