@@ -48,7 +48,11 @@ def main() -> None:
     if args.plan:
         args.plan.write_text(dumps(plan), encoding="utf-8")
     stages = stats.get("stages", [])
-    cost = next((st for st in stages if "cost" in st["values"]), None)
+    # The last plan's cost, and the best bound any step proved (the floors before the search, or
+    # CP-SAT's bound).
+    costs = [st for st in stages if "cost" in st["values"]]
+    cost = costs[-1] if costs else None
+    bound = max((st["bounds"]["cost"] for st in costs if st["bounds"].get("cost") is not None), default=None)
     result = {
         "status": plan.status,
         "objective": plan.objective,
@@ -59,7 +63,7 @@ def main() -> None:
         "improvements": len(improvements),
         "variables": stats.get("variables"),
         "constraints": stats.get("constraints"),
-        "cost_bound": cost["bounds"]["cost"] if cost else None,
+        "cost_bound": bound,
         "cost_value": cost["values"]["cost"] if cost else None,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
