@@ -233,6 +233,20 @@ def _shaped_header(policy: EmailPolicy, name: str, value: str | Address) -> byte
     order. A shape is used only where its folded header holds no base64 encoded word and exactly
     one ``z`` per letter and digit, and where the value that brought it folds that way."""
     parts = (value.display_name, value.username, value.domain) if isinstance(value, Address) else (value,)
+    exact = (id(policy), name, type(value), parts)
+    done = _folded_values.get(exact)
+    if done is not None and done[0] is policy:
+        return done[1]
+    if len(_folded_values) >= 65536:
+        _folded_values.clear()
+    folded = _folded_values[exact] = (policy, _shaped_fold(policy, name, value, parts))
+    return folded[1]
+
+
+_folded_values: dict[tuple, tuple[EmailPolicy, bytes]] = {}  # the same recipient and subject come again
+
+
+def _shaped_fold(policy: EmailPolicy, name: str, value: str | Address, parts: tuple[str, ...]) -> bytes:
     if any(_ENCODED_WORD.search(part) for part in parts):
         return _header(policy, name, value)
     characters = [character.encode("ascii") for part in parts for character in _ALPHANUMERIC.findall(part)]

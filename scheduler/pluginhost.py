@@ -124,8 +124,11 @@ def render_all(manager: pluggy.PluginManager, chosen: list[OutputFormat], contex
                 raise PluginError(
                     f"format {fmt.name!r} (plugin {fmt.plugin!r}) wrote {path}, outside the output folder"
                 )
-        written.extend(Path(p) for p in files)
+        written.extend(p if type(p) is _PATH else Path(p) for p in files)
     return written
+
+
+_PATH = type(Path())  # what Path() makes here (PosixPath): such paths are taken as they are
 
 
 class _InsideCheck:
