@@ -41,6 +41,13 @@ Decisions:
   written by exactly one call, and the results are put back in item order.
 - A failure in a worker comes back as the same exception (type and message); one that cannot be
   pickled becomes a ``RuntimeError`` naming it. Workers ignore Ctrl-C: the host handles it.
+- The garbage collector is eased while formats are driven (``eased_collector``): what exists when
+  a round starts (the plan, the scenario, the formats' templates and results so far) is frozen
+  (``gc.freeze``), so that no collection walks it again, in this process or in a forked worker,
+  whose walk would also copy every page it touches; and a young collection waits for
+  ``COLLECT_AFTER`` new objects rather than 700. A render makes millions of short-lived objects,
+  nearly all freed by their reference counts: collecting them took 4 % of the XL render, for
+  the same peak memory. Both are put back as they were when ``drive`` returns.
 - A format whose batch fails is not driven further. Once a format has failed, the formats after it
   (in the order given to ``drive``) are not driven further either (their outcome cannot change the
   error reported: the host reports the first failing format), while those before it go on.
@@ -48,7 +55,9 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import pickle
@@ -66,6 +75,7 @@ WORKERS_OPTION = "workers"
 MAX_WORKERS = 4
 MIN_ITEMS = 64
 CHUNKS_PER_WORKER = 8
+COLLECT_AFTER = 20_000  # new container objects between two young collections while formats are driven
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,11 @@ def drive(
     every format, staged or not (by default the generators' order): see the module's decisions."""
     order = list(order) or list(generators)
     current: dict[str, Batch] = {}
+    with eased_collector():
+        _drive(context, generators, outcomes, current, while_waiting, order)
+
+
+def _drive(context, generators, outcomes, current: dict[str, Batch], while_waiting, order: list[str]) -> None:
     try:
         for key, generator in generators.items():
             if not failed_before(key, outcomes, order):
@@ -150,6 +165,23 @@ def drive(
     finally:
         for generator in generators.values():
             generator.close()
+
+
+@contextlib.contextmanager
+def eased_collector():
+    """The collector eased while the body runs (see the module's decisions): what exists is frozen
+    and young collections are rarer; the threshold is put back afterwards, and the frozen objects
+    are unfrozen unless something else had frozen objects before (theirs stay as they were)."""
+    threshold = gc.get_threshold()
+    already_frozen = gc.get_freeze_count() > 0
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], COLLECT_AFTER), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if not already_frozen:
+            gc.unfreeze()
 
 
 _START = object()  # what _advance sends a generator that has not started
@@ -208,6 +240,7 @@ def run_batches(context, batches: list[Batch], *, while_waiting: Callable[[], No
         return _assemble(batches, tasks, pieces)
     tasks = _tasks(batches, groups, count)
     _round = (context, batches, tasks)
+    gc.freeze()  # what the workers inherit is left alone by their collections (and by ours)
     pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
     try:
         futures = [pool.submit(_run_task, index) for index in range(len(tasks))]
