@@ -250,7 +250,14 @@ def timezone_text(zone: str, first: dt.date, last: dt.date) -> str:
 
 def markdown_text(value: object) -> str:
     """Text with Markdown's special characters escaped, safe in paragraphs and table cells."""
-    text = " ".join(str(value).split())
+    return _markdown_escaped(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _markdown_escaped(text: str) -> str:
+    """``markdown_text`` of a string, remembered: the agendas repeat names (people, organisations,
+    venues, the project) tens of thousands of times."""
+    text = " ".join(text.split())
     for char in "\\`*_{}[]<>#|!":
         text = text.replace(char, "\\" + char)
     return text
