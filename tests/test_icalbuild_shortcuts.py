@@ -1,5 +1,6 @@
-"""``icalbuild.used_tzids`` walks the components itself: it must report exactly what icalendar's
-``Calendar.get_used_tzids`` reports for a calendar holding the same components."""
+"""Where ``icalbuild`` asks icalendar for less than a whole component: ``used_tzids`` walks the
+components itself and must report what ``Calendar.get_used_tzids`` reports for a calendar holding
+them; a feed's name lines (``_calendar_line``) must be what a calendar holding the name writes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from calendar_outputs import NOW
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scheduler.plugins import icalbuild
 
 from scheduler import plan as plan_json
@@ -65,3 +68,25 @@ def test_zones_in_lists_repeated_properties_and_subcomponents_are_found():
     assert found == icalendars_own(event, other)
     assert found == {"Europe/Paris", "Asia/Tokyo", "America/Lima", "America/New_York"}
     assert icalbuild.used_tzids() == frozenset() == icalendars_own()
+
+
+def calendar_line_as_icalendar_writes_it(name: str, value: str) -> bytes:
+    """A calendar holding the one property, serialised by icalendar, cut to that property's line."""
+    holder = icalendar.Calendar()
+    holder.add(name, value)
+    data = holder.to_ical(sorted=True)
+    return data[len(b"BEGIN:VCALENDAR\r\n") : -len(b"END:VCALENDAR\r\n")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_characters="\r\n", exclude_categories=("Cs",)), max_size=200))
+def test_a_feeds_name_lines_are_what_icalendar_writes(value):
+    for name in ("NAME", "X-WR-CALNAME", "name"):
+        assert icalbuild._calendar_line(name, value) == calendar_line_as_icalendar_writes_it(name, value)
+
+
+@pytest.mark.parametrize("method", ["PUBLISH", "REQUEST"])
+@pytest.mark.parametrize("name", ["ILECU: Ana Pérez", "a,b;c\\d^e:" + "ü" * 70, "x" * 200, None, ""])
+def test_a_calendars_head_is_what_icalendar_writes(method, name):
+    whole = icalbuild.new_calendar(method, name).to_ical(sorted=True)
+    assert icalbuild._calendar_head(method, name) + b"END:VCALENDAR\r\n" == whole
