@@ -31,7 +31,7 @@ from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.mapping import least_at
 from scheduler.solver.model import PlanModel
 from scheduler.solver.occupancy import Occupancy
-from scheduler.solver.submodel import Pieces
+from scheduler.solver.submodel import Pieces, flatten
 
 # Neighbourhood sizes: (competing occurrences freed with each target, occurrences freed together
 # in one solve). Up to LARGE variables CP-SAT searches the whole model well: a few larger
@@ -53,19 +53,19 @@ class Placed:
 
 
 class Neighbourhoods:
-    """The search over focused neighbourhoods of one model and its current plan: ``solved``, the
-    CP-SAT solver whose last solution it is (of this model or of a clone: variables keep their
-    indexes), reads values and expressions."""
+    """The search over focused neighbourhoods of one model, starting from the plan ``solved``
+    holds (a CP-SAT solver's solution of this model); ``values`` is the current plan, one value
+    per variable of the model."""
 
     def __init__(self, pm: PlanModel, stages: list, solved: cp_model.CpSolver, seed: int = 0):
         self.pm, self.stages, self.seed = pm, stages, seed
-        self.solved = solved
         self.values = list(solved.response_proto.solution)
         self.deterministic_seconds = 0.0
         self.solves = 0
         self.max_solves: int | None = None  # then CP-SAT's own search takes over (``run``)
         self._least: dict[tuple, object] = {}
         self.pieces: Pieces | None = None  # made at the first solve
+        self._flat: dict[int, tuple] = {}  # id of an expression -> (it, its flattened form)
         self._followers: dict[str, list] = {}  # event -> [(event that must follow it, its After)]
         for event in pm.instance.scenario.events.values():
             for order in event.after:
@@ -73,9 +73,16 @@ class Neighbourhoods:
 
     # -- reading the plan -------------------------------------------------------------------------
 
-    def value(self, expr) -> int:
-        """The value of a linear expression (or a constant) in the current plan."""
-        return int(self.solved.value(expr))
+    def value(self, expr, values: list[int] | None = None) -> int:
+        """The value of a linear expression (or a constant) in the current plan (or in ``values``)."""
+        if isinstance(expr, int):
+            return expr
+        flat = self._flat.get(id(expr))
+        if flat is None or flat[0] is not expr:
+            flat = self._flat[id(expr)] = (expr, flatten(expr))
+        variables, coefficients, offset = flat[1]
+        values = self.values if values is None else values
+        return offset + sum(c * values[v] for v, c in zip(variables, coefficients, strict=True))
 
     def placed(self, o: Occurrence) -> Placed | None:
         pm, values = self.pm, self.values
@@ -95,9 +102,9 @@ class Neighbourhoods:
             if stage.parts is not None and o.id in stage.parts
         )
 
-    def objective(self) -> tuple[int, ...]:
+    def objective(self, values: list[int] | None = None) -> tuple[int, ...]:
         """The plan's objectives, each to minimise, in the lexicographic order."""
-        return tuple(-self.value(s.expr) if s.maximize else self.value(s.expr) for s in self.stages)
+        return tuple(-self.value(s.expr, values) if s.maximize else self.value(s.expr, values) for s in self.stages)
 
     # -- the search -------------------------------------------------------------------------------
 
@@ -244,9 +251,9 @@ class Neighbourhoods:
         """Solve with every occurrence outside ``free`` fixed; keep the result if it is better."""
         if self.pieces is None:
             self.pieces = Pieces(self.pm, self.values)
-        model = self.pieces.model(free)
-        model.minimize(self._local_objective(free))
-        set_complete_hint(model, self.values)
+        small = self.pieces.model(free)
+        small.minimize(flatten(self._local_objective(free)))
+        small.hint(self.values)
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1
@@ -259,19 +266,16 @@ class Neighbourhoods:
         params.max_deterministic_time = SOLVE_DTIME
         if deadline is not None:
             params.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-        status = solve_stoppable(solver, model, None, interrupt)
+        status = solve_stoppable(solver, small.model, None, interrupt)
         self.deterministic_seconds += solver.deterministic_time
         self.solves += 1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
-        before = self.objective()
-        kept = self.solved
-        self.solved = solver
-        if self.objective() < before:
-            self.values = list(solver.response_proto.solution)
-            self.pieces.update(free, self.values)
+        values = small.merged(self.values, solver.response_proto.solution)
+        if self.objective(values) < self.objective():
+            self.values = values
+            self.pieces.update(free, values)
             return True
-        self.solved = kept
         return False
 
     def _local_objective(self, free: list[str]):
