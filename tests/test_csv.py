@@ -136,8 +136,11 @@ def test_a_title_a_spreadsheet_would_run_as_a_formula_is_made_inert(tmp_path):
 
     from scheduler.plugins.csvfiles import _csv
 
-    text = _csv(["title", "total"], [{"title": "=HYPERLINK(\"http://x\")", "total": "-12.50"}, {"title": "@SUM(A1)", "total": "3.00"}])
+    text = _csv(
+        ["title", "total"],
+        [{"title": '=HYPERLINK("http://x")', "total": "-12.50"}, {"title": "@SUM(A1)", "total": "3.00"}],
+    )
     rows = list(csv_module.DictReader(text.splitlines()))
-    assert rows[0]["title"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["total"] == "-12.50"
     assert rows[1]["title"] == "'@SUM(A1)"
