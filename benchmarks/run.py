@@ -283,7 +283,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: 60; L 120; XL 300)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="folder for scenarios, plans and results (default: out/)"
+    )
     args = parser.parse_args(argv)
+    if args.out is not None:
+        global OUT
+        OUT = args.out.resolve()
     workers = [int(w) for w in args.workers.split(",")]
     if args.quick:
         plan = [("S", None, 30.0), ("Q", QUICK_SIZE, 30.0)]
