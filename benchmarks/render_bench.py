@@ -11,9 +11,14 @@ folders are removed at the end (see ``main``).
 CPU time (user + system of the render process and its workers) is printed beside the wall time,
 since on a shared machine the wall time also measures the neighbours; the system part is also
 shown alone: it is mostly the kernel creating the 16,000 files, whose cost on this machine varies
-several times over with what the neighbours do on the same disk. ``--pythonpath DIR`` runs
-another copy of the package (for instance an unpacked ``git archive`` of an older commit, with
-``plugins``, ``calendars`` and ``templates`` moved inside ``scheduler/``), to measure a baseline.
+several times over with what the neighbours do on the same disk; the files of the runs before are
+written to disk (``os.sync``) before each run's clock starts, so that writing them back does not
+fall into the next run.
+
+``--pythonpath DIR`` runs another copy of the package (for instance an unpacked ``git archive`` of
+an older commit, with ``plugins``, ``calendars`` and ``templates`` moved inside ``scheduler/``, or
+a ``git worktree`` with links ``scheduler/plugins -> ../plugins`` and so on), to measure a
+baseline.
 """
 
 from __future__ import annotations
@@ -48,6 +53,9 @@ def run_once(
     command += [str(scenario.absolute()), "-o", str(folder / "out"), *extra]
     for name in formats:
         command += ["--format", name]
+    # The files of the runs before (up to 140 MB each) are written to disk now, not while this
+    # run creates its own: the kernel writing them back slows creating files several times over.
+    os.sync()
     cpu, started = _children_cpu(), time.perf_counter()
     # From the new folder, so that ``-m scheduler`` does not pick up the checkout by accident.
     subprocess.run(command, env=env, cwd=folder, check=True, stdout=subprocess.DEVNULL)
