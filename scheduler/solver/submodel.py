@@ -13,6 +13,12 @@ neighbourhood holds only what can change:
 - the shared constraints: a no-overlap or cumulative (a venue's days, a person's days, the team's
   load) where one of its intervals belongs to a freed occurrence, with the intervals of freed
   occurrences and those present in the plan on days a freed one can reach; the budget caps always.
+  The intervals that stay are constants: in a no-overlap they become days a freed interval may not
+  start on, in the team's load one interval per step of the load they make.
+
+The rules make linear, Boolean, ``lin_max``, interval, no-overlap and cumulative constraints; a
+constraint of another kind stops a neighbourhood with ``NotImplementedError`` (tests/test_submodel.py
+builds models with every rule and reads every constraint back).
 
 In linear constraints and expressions (the budget caps, interval bounds, demands) the variables of
 occurrences that are not freed are replaced by their values; a constraint whose literals make it
@@ -31,17 +37,6 @@ from collections import defaultdict
 from ortools.sat.python import cp_model, cp_model_helper
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-KINDS = (
-    "linear",
-    "interval",
-    "bool_and",
-    "bool_or",
-    "at_most_one",
-    "exactly_one",
-    "lin_max",
-    "no_overlap",
-    "cumulative",
-)
 
 
 class Neighbourhood:
@@ -102,10 +97,10 @@ class Pieces:
         self.always: list[int] = []
         self.scheduling: dict[str, list[int]] = defaultdict(list)  # occurrence -> shared no-overlaps
         for c, owners in enumerate(constraint_owners):
+            if owners:
+                continue
             ct = proto.constraints[c]
-            if not any(getattr(ct, f"has_{kind}")() for kind in KINDS):
-                raise NotImplementedError(f"constraint {c} is of a kind neighbourhoods do not handle: {ct}")
-            if owners or ct.has_interval():
+            if ct.has_interval():
                 continue  # an unowned interval (blocked days) is kept where a kept no-overlap lists it
             if ct.has_no_overlap() or ct.has_cumulative():
                 intervals = ct.no_overlap.intervals if ct.has_no_overlap() else ct.cumulative.intervals
@@ -339,7 +334,7 @@ class _Builder:
                     coefficients.append(k)
                 else:
                     constant += k * self.values[v]
-            self._linear(variables, coefficients, constant, list(ct.linear.domain), enforcement, c)
+            self._linear(variables, coefficients, constant, list(ct.linear.domain), enforcement, f"constraint {c}")
             return
         new = self.proto.constraints.add()
         new.enforcement_literal.extend(enforcement)
@@ -361,23 +356,26 @@ class _Builder:
             group_variables, group_coefficients = shared.groups[key]
             variables += group_variables
             coefficients += group_coefficients
-        self._linear(variables, coefficients, constant, shared.domain, [], "a shared sum")
+        self._linear(variables, coefficients, constant, shared.domain, [], "a budget cap")
 
     def _linear(self, variables, coefficients, constant: int, domain: list[int], enforcement, where) -> None:
         """Adds sum(coefficients * variables) + constant in domain, under the enforcement."""
         shifted = [b if b in (INT64_MIN, INT64_MAX) else b - constant for b in domain]
         if not variables:
-            if any(lo <= 0 <= hi for lo, hi in zip(shifted[::2], shifted[1::2], strict=True)):
-                return  # holds whatever the freed variables do
-            if not enforcement:
-                raise AssertionError(f"the current plan breaks constraint {where}")
-            self.proto.constraints.add().bool_or.literals.extend(-lit - 1 for lit in enforcement)
-            return
+            if not any(lo <= 0 <= hi for lo, hi in zip(shifted[::2], shifted[1::2], strict=True)):
+                self._never(enforcement, where)
+            return  # else it holds whatever the freed variables do
         new = self.proto.constraints.add()
         new.enforcement_literal.extend(enforcement)
         new.linear.vars.extend(self.variable(v) for v in variables)
         new.linear.coeffs.extend(coefficients)
         new.linear.domain.extend(shifted)
+
+    def _never(self, enforcement: list[int], where) -> None:
+        """The enforcement literals cannot all be true (with none: the current plan is not a plan)."""
+        if not enforcement:
+            raise AssertionError(f"the current plan breaks {where}")
+        self.proto.constraints.add().bool_or.literals.extend(-lit - 1 for lit in enforcement)
 
     def scheduling(self, c: int, listed: list[tuple[int, int, tuple[int, int] | None]]) -> None:
         """A no-overlap or cumulative with the listed intervals: (position in the original, the
@@ -454,16 +452,10 @@ class _Builder:
             start = shape[1][0]
             allowed = _without(list(self.source.variables[start].domain), forbidden)
             enforcement = list(self.proto.constraints[self.intervals[i]].enforcement_literal)
-            if not allowed:
-                if not enforcement:
-                    raise AssertionError(f"the current plan breaks a no-overlap of interval {i}")
-                self.proto.constraints.add().bool_or.literals.extend(-lit - 1 for lit in enforcement)
-                continue
-            new = self.proto.constraints.add()
-            new.enforcement_literal.extend(enforcement)
-            new.linear.vars.append(self.variable(start))
-            new.linear.coeffs.append(1)
-            new.linear.domain.extend(allowed)
+            if allowed:
+                self._linear([start], [1], 0, allowed, enforcement, f"a no-overlap of interval {i}")
+            else:
+                self._never(enforcement, f"a no-overlap of interval {i}")
 
 
 def _without(domain: list[int], forbidden: list[tuple[int, int]]) -> list[int]:
