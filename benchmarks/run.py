@@ -139,7 +139,8 @@ def median(values: list) -> float | None:
 def bench_size(name: str, size: Size | None, workers: list[int], runs: int, time_limit: float) -> dict:
     path = scenario_path(name, size)
     print(f"[{name}] {path}", file=sys.stderr, flush=True)
-    result: dict = {"scenario": str(path.relative_to(ROOT)), "greedy": greedy_results(path), "solver": {}}
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    result: dict = {"scenario": str(shown), "greedy": greedy_results(path), "solver": {}}
     from scheduler.instance import Instance
     from scheduler.loader import load
 
