@@ -22,9 +22,9 @@ A large plan puts the same occurrence in the plan feed, its own file and every a
 and each of those copies differs at most in ``DESCRIPTION`` (the reader's briefing) and, in an
 invitation, ``ATTENDEE``. Serialising (folding) is most of the cost, so an occurrence's events are
 built and serialised with the icalendar API once (``Serialised``, ``EventTemplate``), the per-reader
-lines are serialised with the API on their own (``property_line``), and ``calendar_bytes`` puts a
-calendar together from those pieces: byte for byte what ``serialize`` gives for the same
-components (``tests/test_icalbuild.py`` holds it to that).
+lines on their own (``property_line`` and its shortcuts, in ``icallines``), and ``calendar_bytes``
+puts a calendar together from those pieces: byte for byte what ``serialize`` gives for the same
+components (``tests/test_render_reuse.py`` and ``tests/test_icalbuild_shortcuts.py`` hold it to that).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from scheduler.plugins.briefing import description_text, occurrence_briefing, place_line
 from scheduler.plugins.i18n import language_for
+from scheduler.plugins.icallines import fold_line, property_line, text_line  # noqa: F401 - icalbuild.text_line...
 from scheduler.plugins.vtimezone import vtimezone
 
 from scheduler import __version__
@@ -360,42 +361,6 @@ def opened(whole: Serialised, slot: str, line: bytes) -> EventTemplate | None:
         return None
     begin = at + 2
     return EventTemplate((whole.data[:begin], whole.data[begin + len(line) :]), (slot.upper(),), whole.tzids)
-
-
-def property_line(name: str, value, parameters: dict | None = None) -> bytes:
-    """One property as icalendar writes it in a ``VEVENT`` (folded, escaped, with its CRLF)."""
-    holder = icalendar.Event()
-    holder.add(name, value, parameters=parameters)
-    data = holder.to_ical(sorted=True)
-    return data[len(b"BEGIN:VEVENT\r\n") : -len(b"END:VEVENT\r\n")]
-
-
-@lru_cache(maxsize=16384)
-def text_line(name: str, text: str) -> bytes:
-    """``property_line`` of a text property without parameters: the value escaped by icalendar
-    (``vText``) and the line folded as icalendar folds it (``fold_line``), without building and
-    walking a component for each line. Readers who live in the same place and speak the same
-    language read the same briefing, so their line is made once."""
-    value = icalendar.vText(text).to_ical().decode("utf-8")
-    return fold_line(f"{name.upper()}:{value}".encode()) + b"\r\n"
-
-
-def fold_line(line: bytes, limit: int = 75) -> bytes:
-    """A UTF-8 content line folded as icalendar 7 folds it (``_foldline``), in octets rather than
-    character by character: pieces of at most ``limit - 1`` octets, never cutting a character,
-    joined by CRLF and a space; a piece does not end in a backslash or a caret, which starts the
-    next piece instead. ``tests/test_render_reuse.py`` holds it to ``property_line``."""
-    pieces, start, size, length = [], 0, limit - 1, len(line)
-    while length - start > size:
-        end = start + size
-        while 0x80 <= line[end] < 0xC0:  # inside a character: cut before it
-            end -= 1
-        if line[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1
-        pieces.append(line[start:end])
-        start = end
-    pieces.append(line[start:])
-    return b"\r\n ".join(pieces)
 
 
 def calendar_bytes(method: str, name: str | None, entries: Iterable[Serialised], context) -> bytes:
