@@ -31,7 +31,7 @@ from scheduler.solver.interrupt import solve_stoppable
 from scheduler.solver.mapping import least_at
 from scheduler.solver.model import PlanModel
 from scheduler.solver.occupancy import Occupancy
-from scheduler.solver.submodel import Pieces, flatten
+from scheduler.solver.submodel import Pieces, flatten, whole
 
 # Neighbourhood sizes: (competing occurrences freed with each target, occurrences freed together
 # in one solve). Up to LARGE variables CP-SAT searches the whole model well: a few larger
@@ -64,6 +64,9 @@ class Neighbourhoods:
         self.solves = 0
         self.max_solves: int | None = None  # then CP-SAT's own search takes over (``run``)
         self._least: dict[tuple, object] = {}
+        # Beyond LARGE variables each neighbourhood is a small model of its own (``Pieces``), else
+        # the whole model with the rest fixed (``whole``).
+        self.large = len(pm.model.proto.variables) > LARGE
         self.pieces: Pieces | None = None  # made at the first solve
         self._flat: dict[int, tuple] = {}  # id of an expression -> (it, its flattened form)
         self._followers: dict[str, list] = {}  # event -> [(event that must follow it, its After)]
@@ -110,7 +113,7 @@ class Neighbourhoods:
 
     def run(self, deadline: float | None, interrupt=None, report=None) -> list[int]:
         """Improve the plan; returns the values of the best plan found."""
-        large = len(self.pm.model.proto.variables) > LARGE
+        large = self.large
         sizes, self.max_solves = SIZES[large], MAX_SOLVES[large]
         level = 0
         while level < len(sizes):
@@ -249,9 +252,12 @@ class Neighbourhoods:
 
     def _solve(self, free: list[str], deadline: float | None, interrupt) -> bool:
         """Solve with every occurrence outside ``free`` fixed; keep the result if it is better."""
-        if self.pieces is None:
-            self.pieces = Pieces(self.pm, self.values)
-        small = self.pieces.model(free)
+        if not self.large:
+            small = whole(self.pm, self.values, free)
+        else:
+            if self.pieces is None:
+                self.pieces = Pieces(self.pm, self.values)
+            small = self.pieces.model(free)
         small.minimize(flatten(self._local_objective(free)))
         small.hint(self.values)
         solver = cp_model.CpSolver()
@@ -274,7 +280,8 @@ class Neighbourhoods:
         values = small.merged(self.values, solver.response_proto.solution)
         if self.objective(values) < self.objective():
             self.values = values
-            self.pieces.update(free, values)
+            if self.pieces is not None:
+                self.pieces.update(free, values)
             return True
         return False
 
