@@ -20,6 +20,7 @@ from generate import Size, write  # noqa: E402
 from scheduler.instance import Instance  # noqa: E402
 from scheduler.loader import load  # noqa: E402
 from scheduler.plan import to_dict  # noqa: E402
+from scheduler.solver import neighbourhood  # noqa: E402
 from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
 from scheduler.solver.hint import complete_plan  # noqa: E402
 from scheduler.solver.mapping import to_plan, variables  # noqa: E402
@@ -69,6 +70,27 @@ def test_neighbourhoods_reach_the_optimum_from_the_plan_by_hand(scenario, optimu
     assert improved == tuple(-optimum[s.name] if s.maximize else optimum[s.name] for s in stages)
     plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
     assert check_plan(scenario, plan) == []
+
+
+def test_neighbourhoods_on_small_models_of_their_own_find_what_the_whole_model_finds(scenario, monkeypatch):
+    """As on the largest models (small neighbourhoods first): each neighbourhood a model of the
+    freed occurrences only (submodel.Pieces) reaches the same plan value, solve by solve, as the
+    whole model with the rest fixed, and its plan is valid."""
+    monkeypatch.setattr(neighbourhood, "LARGE", 0)
+    found = {}
+    for own in (True, False):
+        pm, stages, solved = by_hand_start(scenario)
+        search = Neighbourhoods(pm, stages, solved)
+        assert search.large
+        search.own_models = own
+        by_hand = search.objective()
+        values = search.run(deadline=None)
+        assert (search.pieces is not None) == own
+        assert search.objective() < by_hand
+        found[own] = (search.objective(), search.solves)
+        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+        assert check_plan(scenario, plan) == []
+    assert found[True] == found[False]
 
 
 def test_neighbourhoods_are_deterministic(scenario):

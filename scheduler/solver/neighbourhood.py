@@ -67,6 +67,7 @@ class Neighbourhoods:
         # Beyond LARGE variables each neighbourhood is a small model of its own (``Pieces``), else
         # the whole model with the rest fixed (``whole``).
         self.large = len(pm.model.proto.variables) > LARGE
+        self.own_models = self.large
         self.pieces: Pieces | None = None  # made at the first solve
         self._flat: dict[int, tuple] = {}  # id of an expression -> (it, its flattened form)
         self._followers: dict[str, list] = {}  # event -> [(event that must follow it, its After)]
@@ -252,7 +253,7 @@ class Neighbourhoods:
 
     def _solve(self, free: list[str], deadline: float | None, interrupt) -> bool:
         """Solve with every occurrence outside ``free`` fixed; keep the result if it is better."""
-        if not self.large:
+        if not self.own_models:
             small = whole(self.pm, self.values, free)
         else:
             if self.pieces is None:
