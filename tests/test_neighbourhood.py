@@ -5,33 +5,23 @@ never be above what a plan can reach."""
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from busy_plans import SIZE, by_hand_start
+from generate import write  # benchmarks/, on the path through busy_plans
 from plan_checker import check_plan
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
-
-from generate import Size, write  # noqa: E402
-
-from scheduler.instance import Instance  # noqa: E402
-from scheduler.loader import load  # noqa: E402
-from scheduler.plan import to_dict  # noqa: E402
-from scheduler.solver import neighbourhood  # noqa: E402
-from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
-from scheduler.solver.hint import complete_plan  # noqa: E402
-from scheduler.solver.mapping import to_plan, variables  # noqa: E402
-from scheduler.solver.model import PlanModel  # noqa: E402
-from scheduler.solver.neighbourhood import Neighbourhoods, at_floors  # noqa: E402
-from scheduler.solver.rules import add_rules  # noqa: E402
-from scheduler.solver.solve import SolveOptions, objective_stages, solve  # noqa: E402
-
-# Small enough for CP-SAT to prove its optimum in seconds; busy enough (two events a day at most,
-# shared venues and officers) that planning by hand is far from it.
-SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
+from scheduler.instance import Instance
+from scheduler.loader import load
+from scheduler.plan import to_dict
+from scheduler.solver import neighbourhood
+from scheduler.solver.firstfit import FirstFit, Policy
+from scheduler.solver.mapping import to_plan, variables
+from scheduler.solver.model import PlanModel
+from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
+from scheduler.solver.solve import SolveOptions, solve
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +35,6 @@ def optimum(scenario) -> dict[str, int]:
     plan = solve(Instance(load(scenario)), SolveOptions(workers=1))
     assert plan.status == "OPTIMAL"
     return {"priority": plan.objective[0], "cost": plan.objective[2], "preferred": plan.objective[3]}
-
-
-def by_hand_start(path: Path):
-    """The model and the by-hand plan (first fit, lowest hire cost, first free people) as the
-    current plan of a neighbourhood search."""
-    instance = Instance(load(path))
-    pm = PlanModel(instance)
-    add_rules(pm)
-    stages = objective_stages(pm)
-    fit = FirstFit(instance, Policy())
-    solved = complete_plan(pm, fit.run(), SolveOptions(workers=1), time.monotonic())
-    assert solved is not None, "the by-hand plan breaks a rule of the model"
-    return pm, stages, solved
 
 
 def test_neighbourhoods_reach_the_optimum_from_the_plan_by_hand(scenario, optimum):

@@ -9,32 +9,23 @@ independent plan checker."""
 from __future__ import annotations
 
 import random
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from busy_plans import SIZE, by_hand_start
+from generate import write  # benchmarks/, on the path through busy_plans
 from ortools.sat.python import cp_model
 from plan_checker import check_plan
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
-
-from generate import Size, write  # noqa: E402
-
-from scheduler.instance import Instance  # noqa: E402
-from scheduler.loader import load  # noqa: E402
-from scheduler.plan import to_dict  # noqa: E402
-from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
-from scheduler.solver.hint import complete_plan  # noqa: E402
-from scheduler.solver.mapping import to_plan, variables  # noqa: E402
-from scheduler.solver.model import PlanModel  # noqa: E402
-from scheduler.solver.neighbourhood import Neighbourhoods, set_complete_hint  # noqa: E402
-from scheduler.solver.rules import add_rules  # noqa: E402
-from scheduler.solver.solve import SolveOptions, objective_stages, solve  # noqa: E402
-from scheduler.solver.submodel import Pieces, flatten  # noqa: E402
-
-SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
+from scheduler.instance import Instance
+from scheduler.loader import load
+from scheduler.plan import to_dict
+from scheduler.solver.mapping import to_plan, variables
+from scheduler.solver.model import PlanModel
+from scheduler.solver.neighbourhood import Neighbourhoods, set_complete_hint
+from scheduler.solver.rules import add_rules
+from scheduler.solver.solve import SolveOptions, objective_stages, solve
+from scheduler.solver.submodel import Pieces, flatten
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +92,8 @@ def test_every_constraint_is_tagged_with_the_owners_of_its_variables(scenario, p
 
 
 def test_a_neighbourhood_solution_is_a_plan_of_the_whole_model(scenario):
-    instance = Instance(load(scenario))
-    pm = PlanModel(instance)
-    add_rules(pm)
-    stages = objective_stages(pm)
-    fit = FirstFit(instance, Policy())
-    solved = complete_plan(pm, fit.run(), SolveOptions(workers=1), time.monotonic())
+    pm, stages, solved = by_hand_start(scenario)
+    instance = pm.instance
     search = Neighbourhoods(pm, stages, solved)
     values = list(search.values)
     pieces = Pieces(pm, values)
@@ -148,12 +135,9 @@ def test_a_neighbourhood_keeps_the_team_load_on_every_day_it_can_reach(scenario)
     occurrences' intervals and, for the others, one constant interval per step of their load: on
     every day a freed occurrence can reach, the load of the current plan read from the small
     model is the load read from the whole model, and the capacity is the same."""
-    instance = Instance(load(scenario))
+    pm, _stages, solved = by_hand_start(scenario)
+    instance = pm.instance
     assert instance.project.max_concurrent_events is not None
-    pm = PlanModel(instance)
-    add_rules(pm)
-    objective_stages(pm)
-    solved = complete_plan(pm, FirstFit(instance, Policy()).run(), SolveOptions(workers=1), time.monotonic())
     values = list(solved.response_proto.solution)
     pieces = Pieces(pm, values)
     (whole,) = [ct.cumulative for ct in pm.model.proto.constraints if ct.has_cumulative()]
