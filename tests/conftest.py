@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -21,6 +22,14 @@ ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))  # plan_checker and scenarios are plain modules beside the tests
 
 from plan_checker import check_plan  # noqa: E402
+
+# A test run started in the background of a non-interactive shell (`make test &`) inherits SIGINT
+# ignored, and so would every command the tests start: the Ctrl-C tests (test_interrupt.py) need
+# Python's own handler, as in a terminal. A handler, unlike "ignored", does not pass to the
+# processes the tests start, which then install Python's own.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 ILECU = ROOT / "examples" / "ilecu.toml"
 
