@@ -36,7 +36,7 @@ from scheduler.solver.submodel import Pieces, flatten, whole
 # Neighbourhood sizes: (competing occurrences freed with each target, occurrences freed together
 # in one solve). Up to LARGE variables CP-SAT searches the whole model well: a few larger
 # neighbourhoods (at most MAX_SOLVES), then its own search and bound take over. Beyond, its search
-# barely moves the plan in minutes: small neighbourhoods (2-4 s each on the 2,000-occurrence
+# barely moves the plan in minutes: small neighbourhoods (3-5 s each on the 2,000-occurrence
 # benchmark, where one of 48 took 20 s), larger ones once those find nothing more, and after any
 # improvement small ones again, for as long as the time allows.
 LARGE = 100_000
