@@ -56,13 +56,11 @@ class Neighbourhood:
                 objective.coeffs.append(c)
 
     def hint(self, values: list[int]) -> None:
+        """The current plan as a complete hint (the model has none yet)."""
+        here = values if self.originals is None else [values[v] for v in self.originals]
         hint = self.model.proto.solution_hint
-        if self.originals is None:
-            hint.vars.extend(range(len(values)))
-            hint.values.extend(values)
-            return
-        hint.vars.extend(range(len(self.originals)))
-        hint.values.extend(values[v] for v in self.originals)
+        hint.vars.extend(range(len(here)))
+        hint.values.extend(here)
 
     def merged(self, values: list[int], solution) -> list[int]:
         """The whole model's values: the current plan's, with this model's solution in its part."""
