@@ -6,6 +6,7 @@ value or raises ``FieldError`` with what would be right; ``scheduler.tables`` ap
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from scheduler import fields as f
@@ -34,15 +35,22 @@ def weekday(value: Any) -> int:
 
 
 def language(value: Any) -> str:
+    if isinstance(value, str) and _is_language(value):
+        return value
+    raise FieldError(f'{show(value)} is not a language code such as "en", "ro" or "uk"')
+
+
+@lru_cache(maxsize=1024)
+def _is_language(value: str) -> bool:
+    """Whether babel knows the language; asked once per code (a scenario's thousands of people
+    speak a few dozen languages)."""
     from babel import Locale, UnknownLocaleError
 
-    if isinstance(value, str):
-        try:
-            Locale.parse(value.replace("-", "_"))
-            return value
-        except (UnknownLocaleError, ValueError, TypeError):
-            pass
-    raise FieldError(f'{show(value)} is not a language code such as "en", "ro" or "uk"')
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
 
 
 def kind(value: Any) -> str:

@@ -125,7 +125,8 @@ def text(value: Any) -> str:
         raise FieldError(f"{show(value)} should be text in quotes")
     if not value.strip():
         raise FieldError("should not be empty")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+    # A printable text holds none of these (the test of every character only for the others).
+    if not value.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
         raise FieldError(f"{show(value)} contains a line break or control character; write it on one line")
     if len(value) > MAX_TEXT:
         raise FieldError(f"is {len(value)} characters long; at most {MAX_TEXT}")
