@@ -163,16 +163,15 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
     """The occurrence's event and sessions, serialised as the plan describes them, and as a
     template with ``DESCRIPTION`` open for a reader's briefing.
 
-    The event is serialised once with ``ATTENDEE`` and ``DESCRIPTION`` open: its attendees' lines
+    The event is serialised once with ``ATTENDEE`` and ``DESCRIPTION`` open (from lines remembered
+    per property value: ``icalbuild.occurrence_template``): its attendees' lines
     (each person's, made once) and the plan's English description go in for the plan feed; the
     attendees alone for a reader's template; and the ``invitations`` to this occurrence, run right
     after in this process, take the event alone with both slots open as their request template
     (it is theirs: the same event without attendees and description, ``RSVP`` being in the
     attendees' lines only)."""
-    event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="")
-    sessions = icalbuild.session_events(context, occurrence)
-    open_event = icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"], sessions)
-    remembered(context, occurrence, REQUEST_TEMPLATE, lambda: (open_event, event))
+    open_event, event_zones = icalbuild.occurrence_template(context, occurrence, ["ATTENDEE", "DESCRIPTION"])
+    remembered(context, occurrence, REQUEST_TEMPLATE, lambda: (open_event, event_zones))
     attendees = b""
     if with_attendees:
         people = (context.scenario.people.get(a.person) for a in occurrence.attendees)

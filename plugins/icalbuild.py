@@ -36,9 +36,16 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
+from scheduler.plugins import eventlines
 from scheduler.plugins.briefing import description_text, occurrence_briefing, place_line
 from scheduler.plugins.i18n import language_for
-from scheduler.plugins.icallines import fold_line, property_line, text_line  # noqa: F401 - icalbuild.text_line...
+from scheduler.plugins.icallines import (  # noqa: F401 - icalbuild.text_line...
+    component_bytes,
+    fold_line,
+    property_line,
+    text_line,
+    used_tzids,
+)
 from scheduler.plugins.vtimezone import vtimezone
 
 from scheduler import __version__
@@ -96,23 +103,45 @@ def occurrence_event(
     as an invitation does. ``description`` replaces the default English description of the
     occurrence as the plan has it.
     """
+    return _event(occurrence_properties(context, occurrence, attendees=attendees, description=description, rsvp=rsvp))
+
+
+def occurrence_properties(
+    context,
+    occurrence: PlannedOccurrence,
+    *,
+    attendees: Iterable[str] | None = None,
+    description: str | None = None,
+    rsvp: bool = False,
+) -> list[eventlines.Property]:
+    """The properties of ``occurrence_event``, in the order they are added."""
     scenario = context.scenario
     if description is None:
         description = description_text(occurrence_briefing(scenario, occurrence, language_for(context, "en")))
-    event = _base_event(context, occurrence, occurrence.sequence, "CONFIRMED", description)
-    event.add("dtstart", occurrence.start)
-    event.add("dtend", occurrence.end + dt.timedelta(days=1))
-    event.add("transp", "OPAQUE")  # all-day entries are "free" by default in some clients; these days are taken
+    properties = _base_properties(context, occurrence, occurrence.sequence, "CONFIRMED", description)
+    properties += [
+        ("dtstart", occurrence.start, None),
+        ("dtend", occurrence.end + dt.timedelta(days=1), None),
+        # all-day entries are "free" by default in some clients; these days are taken
+        ("transp", "OPAQUE", None),
+    ]
     people = [a.person for a in occurrence.attendees] if attendees is None else list(attendees)
     for person_id in people:
         person = scenario.people.get(person_id)
         if person is not None:
-            event.add("attendee", attendee_address(person, rsvp=rsvp))
-    return event
+            properties.append(("attendee", attendee_address(person, rsvp=rsvp), None))
+    return properties
 
 
 def session_events(context, occurrence: PlannedOccurrence, *, status: str = "CONFIRMED", sequence: int | None = None):
     """One timed ``VEVENT`` per agenda session, in the venue's timezone, related to the occurrence."""
+    return [_event(properties) for properties in session_properties(context, occurrence, status, sequence)]
+
+
+def session_properties(
+    context, occurrence: PlannedOccurrence, status: str = "CONFIRMED", sequence: int | None = None
+) -> list[list[eventlines.Property]]:
+    """The properties of each of ``session_events``, in the order they are added."""
     scenario = context.scenario
     event = scenario.events.get(occurrence.event)
     location = scenario.locations.get(occurrence.location or "")
@@ -125,13 +154,35 @@ def session_events(context, occurrence: PlannedOccurrence, *, status: str = "CON
     sessions = []
     for item, uid in session_uids(project_id, occurrence.id, event.agenda):
         day = occurrence.start + dt.timedelta(days=item.day - 1)
-        session = _base_event(context, occurrence, sequence, status, _session_description(event, item), uid=uid)
-        session["summary"] = icalendar.vText(f"{occurrence.title}: {item.title}")
-        session.add("dtstart", dt.datetime.combine(day, item.start, tzinfo=zone))
-        session.add("dtend", dt.datetime.combine(day, item.end, tzinfo=zone))
-        session.add("related-to", parent, parameters={"RELTYPE": "PARENT"})
-        sessions.append(session)
+        properties = _base_properties(context, occurrence, sequence, status, _session_description(event, item), uid=uid)
+        summary = icalendar.vText(f"{occurrence.title}: {item.title}")  # in the place of the occurrence's title
+        properties = [(name, summary if name == "summary" else value, p) for name, value, p in properties]
+        properties += [
+            ("dtstart", dt.datetime.combine(day, item.start, tzinfo=zone), None),
+            ("dtend", dt.datetime.combine(day, item.end, tzinfo=zone), None),
+            ("related-to", parent, {"RELTYPE": "PARENT"}),
+        ]
+        sessions.append(properties)
     return sessions
+
+
+def occurrence_template(
+    context, occurrence: PlannedOccurrence, slots: Iterable[str], *, sessions: bool = True
+) -> tuple[EventTemplate, frozenset[str]]:
+    """``event_template(occurrence_event(context, occurrence, attendees=(), description=""), slots,
+    session_events(context, occurrence))`` (without the sessions where ``sessions`` is false), and
+    the time zones of the event alone: put together from lines remembered per property value
+    (``eventlines``) instead of building and serialising the events with the icalendar API."""
+    pieces, order, zones = eventlines.event_pieces(
+        occurrence_properties(context, occurrence, attendees=(), description=""), slots
+    )
+    everything = set(zones)
+    if sessions:
+        for properties in session_properties(context, occurrence):
+            (data,), _order, used = eventlines.event_pieces(properties)
+            pieces[-1] += data
+            everything.update(used)
+    return EventTemplate(tuple(pieces), tuple(order), frozenset(everything)), zones
 
 
 def cancelled_event(
@@ -173,27 +224,39 @@ def attendee_address(person: Person, *, rsvp: bool = False) -> icalendar.vCalAdd
 
 def _base_event(context, occurrence, sequence, status, description, uid=None) -> icalendar.Event:
     """What every event of an occurrence carries: identity, stamp, place, organizer, kind, status."""
-    scenario = context.scenario
+    return _event(_base_properties(context, occurrence, sequence, status, description, uid))
+
+
+def _event(properties: Iterable[eventlines.Property]) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", uid or occurrence_uid(scenario.project.id, occurrence.id))
-    event.add("dtstamp", context.now.astimezone(dt.UTC))
-    event.add("sequence", sequence)
-    event.add("summary", occurrence.title)
-    event.add("status", status)
-    event.add("categories", [occurrence.kind])
+    for name, value, parameters in properties:
+        event.add(name, value, parameters=parameters)
+    return event
+
+
+def _base_properties(context, occurrence, sequence, status, description, uid=None) -> list[eventlines.Property]:
+    scenario = context.scenario
     organizer = scenario.project.organizer
-    event.add("organizer", icalendar.vCalAddress.new(f"mailto:{organizer.email}", cn=organizer.name))
+    properties = [
+        ("uid", uid or occurrence_uid(scenario.project.id, occurrence.id), None),
+        ("dtstamp", context.now.astimezone(dt.UTC), None),
+        ("sequence", sequence, None),
+        ("summary", occurrence.title, None),
+        ("status", status, None),
+        ("categories", [occurrence.kind], None),
+        ("organizer", icalendar.vCalAddress.new(f"mailto:{organizer.email}", cn=organizer.name), None),
+    ]
     venue = scenario.venues.get(occurrence.venue or "")
     location = scenario.locations.get(venue.location if venue else occurrence.location or "")
     if venue is not None:
         city = location.city if location else ""
         country = language_for(context, "en").country(location.country) if location else ""
-        event.add("location", place_line(venue.name, venue.address, city, country))
+        properties.append(("location", place_line(venue.name, venue.address, city, country), None))
     if location is not None:
-        event.add("geo", (location.lat, location.lon))
+        properties.append(("geo", (location.lat, location.lon), None))
     if description:
-        event.add("description", description)
-    return event
+        properties.append(("description", description, None))
+    return properties
 
 
 def _session_description(event: Event, item: AgendaItem) -> str:
@@ -255,34 +318,6 @@ class Serialised:
 
 def serialised(*components: icalendar.Component) -> Serialised:
     return Serialised(b"".join(component_bytes(c) for c in components), used_tzids(*components))
-
-
-def component_bytes(component: icalendar.Component) -> bytes:
-    """``component.to_ical(sorted=True)``: icalendar's content lines (names, parameters, values,
-    escaping: all icalendar's), each folded by ``fold_line`` (icalendar's folding, in octets)
-    rather than by icalendar's character-by-character loop, which is most of the time it takes."""
-    return b"".join(
-        fold_line(str(line).encode("utf-8")) + b"\r\n" for line in component.content_lines(sorted=True) if line
-    )
-
-
-def used_tzids(*components: icalendar.Component) -> frozenset[str]:
-    """The time zones (``TZID``) the components use, as a calendar holding them reports them
-    (``Calendar.get_used_tzids``): the ``TZID`` parameter of every property value, in the
-    components and their subcomponents. Walked here rather than through ``property_items``,
-    which makes and encodes a ``BEGIN`` and an ``END`` value per component on the way (each
-    occurrence's events are asked twice: a quarter of the time of serialising them)."""
-    found: set[str | None] = set()
-    stack = list(components)
-    while stack:
-        component = stack.pop()
-        for values in component.values():
-            for value in values if isinstance(values, list) else (values,):
-                if hasattr(value, "params"):
-                    found.add(value.params.get("TZID"))
-        stack.extend(component.subcomponents)
-    found.discard(None)
-    return frozenset(found)
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,31 @@ def fold_line(line: bytes, limit: int = 75) -> bytes:
         start = end
     pieces.append(line[start:])
     return b"\r\n ".join(pieces)
+
+
+def component_bytes(component: icalendar.Component) -> bytes:
+    """``component.to_ical(sorted=True)``: icalendar's content lines (names, parameters, values,
+    escaping: all icalendar's), each folded by ``fold_line`` (icalendar's folding, in octets)
+    rather than by icalendar's character-by-character loop, which is most of the time it takes."""
+    return b"".join(
+        fold_line(str(line).encode("utf-8")) + b"\r\n" for line in component.content_lines(sorted=True) if line
+    )
+
+
+def used_tzids(*components: icalendar.Component) -> frozenset[str]:
+    """The time zones (``TZID``) the components use, as a calendar holding them reports them
+    (``Calendar.get_used_tzids``): the ``TZID`` parameter of every property value, in the
+    components and their subcomponents. Walked here rather than through ``property_items``,
+    which makes and encodes a ``BEGIN`` and an ``END`` value per component on the way (each
+    occurrence's events are asked twice: a quarter of the time of serialising them)."""
+    found: set[str | None] = set()
+    stack = list(components)
+    while stack:
+        component = stack.pop()
+        for values in component.values():
+            for value in values if isinstance(values, list) else (values,):
+                if hasattr(value, "params"):
+                    found.add(value.params.get("TZID"))
+        stack.extend(component.subcomponents)
+    found.discard(None)
+    return frozenset(found)

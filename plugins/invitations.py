@@ -125,10 +125,9 @@ def request_template(context, occurrence: PlannedOccurrence) -> icalbuild.EventT
     process, its template serves."""
     made = known(context, occurrence, REQUEST_TEMPLATE)
     if made is not None:
-        open_event, event = made
-        return open_event.event_alone(icalbuild.used_tzids(event))
-    event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="", rsvp=True)
-    return icalbuild.event_template(event, ["ATTENDEE", "DESCRIPTION"])
+        open_event, event_zones = made
+        return open_event.event_alone(event_zones)
+    return icalbuild.occurrence_template(context, occurrence, ["ATTENDEE", "DESCRIPTION"], sessions=False)[0]
 
 
 def invitation(

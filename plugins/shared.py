@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-# ical: the occurrence's event (icalendar, not changed afterwards) and its template with ATTENDEE
-# and DESCRIPTION open, followed by the sessions
+# ical: the occurrence's template with ATTENDEE and DESCRIPTION open, followed by the sessions,
+# and the time zones of the event alone
 REQUEST_TEMPLATE = "request-template"
 
 _latest: tuple[Any, Any, dict] | None = None  # (context, occurrence, values) of the occurrence at hand

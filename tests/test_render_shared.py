@@ -191,22 +191,23 @@ def test_together_each_briefing_and_request_event_is_made_once(plan, scenario, t
     from scheduler.plugins import briefing
 
     briefings, requests = [], []
-    original_briefing, original_event = briefing.attendee_briefing, icalbuild.occurrence_event
+    original_briefing, original_template = briefing.attendee_briefing, icalbuild.occurrence_template
 
     def counting_briefing(*args, **kwargs):
         briefings.append(args[2].id)
         return original_briefing(*args, **kwargs)
 
-    def counting_event(context, occurrence, **kwargs):
-        requests.append(kwargs.get("rsvp", False))
-        return original_event(context, occurrence, **kwargs)
+    def counting_template(context, occurrence, slots, **kwargs):
+        requests.append(kwargs.get("sessions", True))
+        return original_template(context, occurrence, slots, **kwargs)
 
     monkeypatch.setattr(briefing, "attendee_briefing", counting_briefing)
-    monkeypatch.setattr(icalbuild, "occurrence_event", counting_event)
+    monkeypatch.setattr(icalbuild, "occurrence_template", counting_template)
     render(plan, scenario, tmp_path, "ical", "invitations", options={"workers": "1"})
     attendances = sum(len(o.attendees) for o in plan.scheduled)
     assert len(briefings) == attendances  # not twice: ical's serve the invitations
-    assert requests.count(True) == 0 and len(requests) == len(plan.scheduled)
+    # once per occurrence, by ical (with the sessions): the invitations' request template is cut from it
+    assert requests == [True] * len(plan.scheduled)
 
 
 ALPHANUMERIC_SWAPS = st.lists(st.sampled_from("abcxyzXYZ0189"), min_size=200, max_size=200)

@@ -2,19 +2,29 @@
 
 - ``templating``: a render's context built from the template's globals copied once, not from
   Jinja's ``ChainMap`` for every render.
+- ``eventlines``: an event put together from lines remembered per property value, not built and
+  serialised with the icalendar API (``icalbuild.occurrence_template``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import icalendar
 import jinja2
 import pytest
-from calendar_outputs import render, replanned
+from calendar_outputs import NOW, render, replanned
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scheduler.plugins import eventlines, icalbuild
 
 from scheduler import plan as plan_json
 from scheduler import templating
 from scheduler.loader import load
+from scheduler.rendering import RenderContext
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 
@@ -61,3 +71,149 @@ def test_a_global_added_after_a_render_is_seen_by_the_next():
     template.globals["other"] = 1
     assert template.render() == "own [0, 1]"
     assert template.render(greeting="given") == "given [0, 1]"
+
+
+# --- eventlines ---------------------------------------------------------------------------------
+
+
+def plain_template(context, occurrence, slots, sessions=True):
+    event = icalbuild.occurrence_event(context, occurrence, attendees=(), description="")
+    following = icalbuild.session_events(context, occurrence) if sessions else []
+    return icalbuild.event_template(event, slots, following), icalbuild.used_tzids(event)
+
+
+@pytest.mark.parametrize("slots", [["ATTENDEE", "DESCRIPTION"], ["DESCRIPTION"], []])
+def test_every_occurrences_template_is_the_one_icalendar_serialises(plan, scenario, tmp_path, slots):
+    context = RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW)
+    eventlines._remembered.clear()
+    for occurrence in plan.scheduled:
+        for sessions in (True, False):
+            expected = plain_template(context, occurrence, slots, sessions)
+            assert icalbuild.occurrence_template(context, occurrence, slots, sessions=sessions) == expected
+            # and again, from the lines remembered the first time
+            assert icalbuild.occurrence_template(context, occurrence, slots, sessions=sessions) == expected
+    assert any(icalbuild.session_events(context, o) for o in plan.scheduled)
+    assert any(template.tzids for template, _zones in (plain_template(context, o, slots) for o in plan.scheduled))
+
+
+def test_odd_values_of_the_scenario_are_written_as_icalendar_writes_them(plan, scenario, tmp_path):
+    """Titles, places and names that icalendar escapes and folds; a venue in another zone whose
+    sessions fall at the same instants as those of the example's venues; coordinates that are whole
+    numbers; an organizer of the same address with another name."""
+    odd = 'Ședința; a, b\\c: "quoted" ' + "long " * 30 + "ünïcödé 🙂"
+    occurrence = next(
+        o
+        for o in plan.scheduled
+        if icalbuild.session_events(RenderContext(plan=plan, scenario=scenario, folder=tmp_path, now=NOW), o)
+    )
+    venue = scenario.venues[occurrence.venue]
+    location = scenario.locations[venue.location]
+    changes = [
+        ("title", dataclasses.replace(occurrence, title=odd), {}),
+        ("venue", occurrence, {"venues": {venue.id: dataclasses.replace(venue, name=odd, address=odd[:40])}}),
+        ("zone", occurrence, {"locations": {location.id: dataclasses.replace(location, timezone="Asia/Tokyo")}}),
+        ("whole", occurrence, {"locations": {location.id: dataclasses.replace(location, lat=45.0, lon=26.0)}}),
+        (
+            "organizer",
+            occurrence,
+            {
+                "project": dataclasses.replace(
+                    scenario.project, organizer=dataclasses.replace(scenario.project.organizer, name=odd)
+                )
+            },
+        ),
+        ("sequence", dataclasses.replace(occurrence, sequence=7), {}),
+    ]
+    eventlines._remembered.clear()
+    for _what, changed, replaced in [("as it is", occurrence, {})] + changes:
+        fields = {}
+        for key, value in replaced.items():
+            fields[key] = {**getattr(scenario, key), **value} if isinstance(value, dict) else value
+        odd_scenario = dataclasses.replace(scenario, **fields)
+        context = RenderContext(plan=plan, scenario=odd_scenario, folder=tmp_path, now=NOW)
+        slots = ["ATTENDEE", "DESCRIPTION"]
+        assert icalbuild.occurrence_template(context, changed, slots) == plain_template(context, changed, slots), _what
+
+
+ZONES = [ZoneInfo("Europe/Bucharest"), ZoneInfo("Europe/Vienna"), ZoneInfo("Asia/Tokyo"), dt.UTC]
+DAYS = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))
+TIMES = st.builds(
+    lambda day, minutes, zone: dt.datetime.combine(day, dt.time(), tzinfo=zone) + dt.timedelta(minutes=minutes),
+    DAYS,
+    st.integers(0, 24 * 60 - 1),
+    st.sampled_from(ZONES),
+)
+VALUES = st.one_of(
+    st.text(max_size=120), st.integers(-5, 5), st.floats(-100, 100, allow_nan=False), st.booleans(), DAYS, TIMES
+)
+PROPERTIES = st.one_of(
+    st.tuples(
+        st.sampled_from(["summary", "location", "uid", "x-note", "comment", "description"]), st.text(max_size=150)
+    ),
+    st.tuples(st.sampled_from(["dtstart", "dtend", "dtstamp"]), DAYS | TIMES),
+    st.tuples(st.just("sequence"), st.integers(0, 12)),
+    st.tuples(
+        st.just("geo"),
+        st.tuples(st.floats(-90, 90), st.floats(-180, 180)) | st.tuples(st.integers(-90, 90), st.integers(-180, 180)),
+    ),
+    st.tuples(st.just("categories"), st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=3)),
+    st.tuples(
+        st.just("attendee"),
+        st.builds(
+            lambda address, name, rsvp: icalendar.vCalAddress.new(f"mailto:{address}@example.org", cn=name, rsvp=rsvp),
+            st.sampled_from(["a", "b"]),
+            st.text(max_size=40),
+            st.booleans(),
+        ),
+    ),
+    st.tuples(st.just("x-value"), VALUES),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(PROPERTIES, st.booleans()), max_size=12),
+    st.lists(st.sampled_from(["DESCRIPTION", "ATTENDEE", "CONTACT"]), unique=True),
+)
+def test_an_event_of_remembered_lines_is_the_one_icalendar_serialises(properties, slots):
+    """Any properties, some of them twice, with parameters or not; values alike to Python but not
+    to iCalendar (the same instant in two zones, 1 and 1.0 and True) come in turn, so that a line
+    remembered for one is asked for the other."""
+    added = []
+    for (name, value), with_parameters in properties:
+        added.append((name, value, {"X-FLAG": "yes"} if with_parameters and name.startswith("x-") else None))
+    slots = [slot for slot in slots if slot.lower() not in {name for name, _v, _p in added}]
+    event = icalendar.Event()
+    for name, value, parameters in added:
+        event.add(name, value, parameters=dict(parameters) if parameters else None)
+    try:
+        expected = icalbuild.event_template(event, slots)
+    except (AssertionError, ValueError) as error:  # icalendar refuses an X- value with a line break
+        with pytest.raises(type(error)):
+            eventlines.event_pieces(added, slots)
+        return
+    for _twice in range(2):
+        pieces, order, zones = eventlines.event_pieces(added, slots)
+        assert (tuple(pieces), tuple(order)) == (expected.pieces, expected.slots)
+        assert zones == icalbuild.used_tzids(event) == expected.tzids
+
+
+def test_values_equal_in_python_but_written_differently_are_remembered_apart():
+    bucharest = dt.datetime(2024, 3, 1, 10, tzinfo=ZoneInfo("Europe/Bucharest"))
+    vienna = bucharest.astimezone(ZoneInfo("Europe/Vienna"))
+    assert bucharest == vienna
+    pairs = [
+        (("dtstart", bucharest, None), ("dtstart", vienna, None)),
+        (("x-value", 1, None), ("x-value", 1.0, None)),
+        (("x-value", 1, None), ("x-value", True, None)),
+        (
+            ("attendee", icalendar.vCalAddress.new("mailto:a@example.org", cn="A"), None),
+            ("attendee", icalendar.vCalAddress.new("mailto:a@example.org", cn="B"), None),
+        ),
+        (("related-to", "x", {"RELTYPE": "PARENT"}), ("related-to", "x", {"RELTYPE": "CHILD"})),
+    ]
+    for first, second in pairs:
+        written = [eventlines.property_bytes(*first)[0], eventlines.property_bytes(*second)[0]]
+        assert written[0] != written[1], first
+        for (name, value, parameters), data in zip((first, second), written, strict=True):
+            assert data == icalbuild.property_line(name, value, dict(parameters) if parameters else None)
