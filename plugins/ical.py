@@ -185,7 +185,7 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
 
 @lru_cache(maxsize=16384)
 def _attendee_line(person) -> bytes:
-    return icalbuild.property_line("attendee", icalbuild.attendee_address(person))
+    return icalbuild.typed_line("attendee", icalbuild.attendee_address(person))
 
 
 def _description(context, occurrence: PlannedOccurrence, reader) -> str:

@@ -44,6 +44,7 @@ from scheduler.plugins.icallines import (  # noqa: F401 - icalbuild.text_line...
     fold_line,
     property_line,
     text_line,
+    typed_line,
     used_tzids,
 )
 from scheduler.plugins.vtimezone import vtimezone

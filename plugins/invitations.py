@@ -211,7 +211,7 @@ def _template(context, name: str, language: Language):
 
 @lru_cache(maxsize=4096)
 def _attendee_line(person: Person) -> bytes:
-    return icalbuild.property_line("attendee", icalbuild.attendee_address(person, rsvp=True))
+    return icalbuild.typed_line("attendee", icalbuild.attendee_address(person, rsvp=True))
 
 
 def _template_values(context, person, briefing: Briefing, language: Language, *, updated, cancelled, dropped):

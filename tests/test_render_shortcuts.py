@@ -217,3 +217,25 @@ def test_values_equal_in_python_but_written_differently_are_remembered_apart():
         assert written[0] != written[1], first
         for (name, value, parameters), data in zip((first, second), written, strict=True):
             assert data == icalbuild.property_line(name, value, dict(parameters) if parameters else None)
+
+
+# --- icallines.typed_line -------------------------------------------------------------------------
+
+NAMES = st.text(alphabet=st.sampled_from(list("abXY09 ,;:\"'\\.-^") + ["é", "ș", "–", "🙂", "\t"]), max_size=90)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAMES, st.sampled_from(["ion.rusu@example.md", "a" * 70 + "@example.org"]), st.booleans())
+def test_an_attendee_line_is_the_property_line_icalendar_writes(name, email, rsvp):
+    person = type("Person", (), {"name": name, "email": email})()
+    address = icalbuild.attendee_address(person, rsvp=rsvp)
+    assert icalbuild.typed_line("attendee", address) == icalbuild.property_line("attendee", address)
+
+
+@settings(max_examples=100, deadline=None)
+@given(NAMES)
+def test_a_typed_text_line_is_the_property_line_icalendar_writes(text):
+    for name in ("summary", "x-note", "organizer"):
+        value = icalendar.vText(text) if name != "organizer" else icalendar.vCalAddress.new("mailto:x@y.org", cn=text)
+        assert icalbuild.typed_line(name, value) == icalbuild.property_line(name, value), name
+    assert icalbuild.typed_line("summary", text) == icalbuild.property_line("summary", text)  # not typed: the plain way
