@@ -235,8 +235,10 @@ def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale
     return sorted(groups, key=lambda g: g.name)
 
 
+@lru_cache(maxsize=4096)
 def timezone_text(zone: str, first: dt.date, last: dt.date) -> str:
-    """``Europe/Bucharest, UTC+02:00``; both offsets where the clocks change during the event."""
+    """``Europe/Bucharest, UTC+02:00``; both offsets where the clocks change during the event.
+    Remembered: occurrences in the same place on the same days are many."""
     tz = ZoneInfo(zone)
     offsets = []
     day = first

@@ -19,7 +19,6 @@ Google do in their own exports.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from scheduler.plugins import icalbuild
@@ -175,17 +174,12 @@ def _occurrence_events(context, occurrence: PlannedOccurrence, with_attendees: b
     attendees = b""
     if with_attendees:
         people = (context.scenario.people.get(a.person) for a in occurrence.attendees)
-        attendees = b"".join(_attendee_line(person) for person in people if person is not None)
+        attendees = b"".join(icalbuild.attendee_line(person) for person in people if person is not None)
     english = language_for(context, "en")
     description = description_text(occurrence_briefing(context.scenario, occurrence, english))
     plan_line = icalbuild.text_line("DESCRIPTION", description) if description else b""
     shared = open_event.fill({"ATTENDEE": attendees, "DESCRIPTION": plan_line})
     return shared, open_event.filled_in({"ATTENDEE": attendees})
-
-
-@lru_cache(maxsize=16384)
-def _attendee_line(person) -> bytes:
-    return icalbuild.typed_line("attendee", icalbuild.attendee_address(person))
 
 
 def _description(context, occurrence: PlannedOccurrence, reader) -> str:

@@ -223,6 +223,22 @@ def attendee_address(person: Person, *, rsvp: bool = False) -> icalendar.vCalAdd
     )
 
 
+def attendee_line(person: Person, *, rsvp: bool = False) -> bytes:
+    """The ``ATTENDEE`` line of ``attendee_address(person, rsvp=rsvp)`` (``typed_line``), made once
+    per person: remembered under the person's id for the same ``Person`` (looking a frozen
+    dataclass up by value would hash every field of it, leave included, each time)."""
+    key = (person.id, rsvp)
+    found = _attendee_lines.get(key)
+    if found is None or found[0] is not person:
+        if len(_attendee_lines) >= 65536:
+            _attendee_lines.clear()
+        found = _attendee_lines[key] = (person, typed_line("attendee", attendee_address(person, rsvp=rsvp)))
+    return found[1]
+
+
+_attendee_lines: dict[tuple[str, bool], tuple[Person, bytes]] = {}
+
+
 def _base_event(context, occurrence, sequence, status, description, uid=None) -> icalendar.Event:
     """What every event of an occurrence carries: identity, stamp, place, organizer, kind, status."""
     return _event(_base_properties(context, occurrence, sequence, status, description, uid))

@@ -145,7 +145,9 @@ def invitation(
     description = description_text(briefing)
     event = (template or request_template(context, occurrence)).fill(
         {
-            "ATTENDEE": _attendee_line(listed) if (listed := context.scenario.people.get(person.id)) else b"",
+            "ATTENDEE": icalbuild.attendee_line(listed, rsvp=True)
+            if (listed := context.scenario.people.get(person.id))
+            else b"",
             "DESCRIPTION": icalbuild.text_line("DESCRIPTION", description) if description else b"",
         }
     )
@@ -207,11 +209,6 @@ def _template(context, name: str, language: Language):
     ``gettext``): ``scheduler.templating.translated_template``. ``Language.code`` names the catalog
     (languages without one of their own are English, the source text, whatever their dates)."""
     return translated_template(context.templates, name, language.code, language.gettext)
-
-
-@lru_cache(maxsize=4096)
-def _attendee_line(person: Person) -> bytes:
-    return icalbuild.typed_line("attendee", icalbuild.attendee_address(person, rsvp=True))
 
 
 def _template_values(context, person, briefing: Briefing, language: Language, *, updated, cancelled, dropped):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -239,3 +240,23 @@ def test_a_typed_text_line_is_the_property_line_icalendar_writes(text):
         value = icalendar.vText(text) if name != "organizer" else icalendar.vCalAddress.new("mailto:x@y.org", cn=text)
         assert icalbuild.typed_line(name, value) == icalbuild.property_line(name, value), name
     assert icalbuild.typed_line("summary", text) == icalbuild.property_line("summary", text)  # not typed: the plain way
+
+
+# --- rendering: written paths ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative_folder", [False, True])
+def test_a_written_path_is_the_path_of_the_file(tmp_path, monkeypatch, relative_folder):
+    """``write_bytes`` gives the written file's path made from its folder's ``Path`` and its name:
+    the same ``Path`` as the whole path parsed, for files in the folder, in new and known folders,
+    names with dots and spaces, and an output folder given relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("out") if relative_folder else tmp_path / "out"
+    folder.mkdir()
+    context = RenderContext(plan=None, scenario=None, folder=folder, now=NOW)
+    for relative in ["plan.ics", "calendar/people/a.ics", "calendar/people/b c.ics", "x/y/z/..ics", "a/b/.hidden"]:
+        written = context.write_bytes(relative, b"data")
+        expected = Path(context._target(relative))  # what it gave before: the whole path parsed
+        assert os.path.samefile(expected, os.path.join(folder, relative))
+        assert written == expected and str(written) == str(expected) and type(written) is type(expected)
+        assert written.read_bytes() == b"data"
