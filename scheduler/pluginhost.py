@@ -134,23 +134,53 @@ _PATH = type(Path())  # what Path() makes here (PosixPath): such paths are taken
 class _InsideCheck:
     """Whether a written path is inside the output folder once every link is followed.
 
-    A format writes thousands of files into a few folders: each folder is resolved once, and a
-    file's own name is only checked to be a plain name that is not a link (a link, or anything
-    else, is resolved in full)."""
+    A format writes thousands of files into thousands of folders: a folder is inside when its
+    parent is and its own name in the parent is not a link, and only otherwise resolved in full
+    (resolving each of 2,000 folders in full looks at every folder above it); which names of a
+    folder are links is read once per folder (``os.scandir``). A file is inside when its folder
+    is and its name there is not a link; a link, or anything that is not a plain name, is
+    resolved in full."""
 
     def __init__(self, folder: Path) -> None:
         self.root = folder.resolve()
         self.folders: dict[str, bool] = {}
+        self.links: dict[str, frozenset[str]] = {}
 
     def __call__(self, path) -> bool:
         text = os.fspath(path)
         head, name = os.path.split(text)
-        if not os.path.isabs(text) or name in ("", ".", "..") or os.path.islink(text):
-            return Path(text).resolve().is_relative_to(self.root)
-        inside = self.folders.get(head)
+        if os.path.isabs(text) and name not in ("", ".", "..") and self._inside(head) and not self._link(head, name):
+            return True
+        return Path(text).resolve().is_relative_to(self.root)
+
+    def _inside(self, folder: str) -> bool:
+        inside = self.folders.get(folder)
         if inside is None:
-            inside = self.folders[head] = Path(head).resolve().is_relative_to(self.root)
+            parent, name = os.path.split(folder)
+            if (
+                parent != folder
+                and name not in ("", ".", "..")
+                and self._inside(parent)
+                and not self._link(parent, name)
+            ):
+                inside = True
+            else:
+                inside = Path(folder).resolve().is_relative_to(self.root)
+            self.folders[folder] = inside
         return inside
+
+    def _link(self, folder: str, name: str) -> bool:
+        """Whether ``name`` in ``folder`` is a link (False where the folder cannot be read: nothing
+        in it is then a link either, as ``os.path.islink`` would say)."""
+        links = self.links.get(folder)
+        if links is None:
+            try:
+                with os.scandir(folder) as entries:
+                    links = frozenset(entry.name for entry in entries if entry.is_symlink())
+            except OSError:
+                links = frozenset()
+            self.links[folder] = links
+        return name in links
 
 
 def _failed_plugin(impls, error: BaseException) -> str:

@@ -260,3 +260,55 @@ def test_a_written_path_is_the_path_of_the_file(tmp_path, monkeypatch, relative_
         assert os.path.samefile(expected, os.path.join(folder, relative))
         assert written == expected and str(written) == str(expected) and type(written) is type(expected)
         assert written.read_bytes() == b"data"
+
+
+# --- pluginhost: written paths inside the output folder ------------------------------------------
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+def test_the_inside_check_says_what_resolving_each_path_says(tmp_path, through_link):
+    """Folders and files that are links (to inside and to outside the output folder), paths with
+    ``..`` and ``.``, folders that do not exist, relative paths, the output folder itself named
+    through a link: the check by folders agrees with each path resolved in full."""
+    from scheduler.pluginhost import _InsideCheck
+
+    real = tmp_path / "real-out"
+    outside = tmp_path / "elsewhere"
+    for folder in (real / "a" / "b", real / "c", outside / "d"):
+        folder.mkdir(parents=True)
+    (real / "a" / "b" / "file.txt").write_text("x")
+    (outside / "d" / "secret.txt").write_text("x")
+    (real / "to-outside").symlink_to(outside)
+    (real / "to-inside").symlink_to(real / "a")
+    (real / "a" / "b" / "file-out.txt").symlink_to(outside / "d" / "secret.txt")
+    (real / "a" / "b" / "file-in.txt").symlink_to(real / "c")
+    (real / "c" / "dangling").symlink_to(tmp_path / "nowhere" / "x")
+    root = real
+    if through_link:
+        root = tmp_path / "out-link"
+        root.symlink_to(real)
+    names = [
+        "a/b/file.txt",
+        "a/b/file-out.txt",
+        "a/b/file-in.txt",
+        "a/b/new.txt",
+        "to-outside/d/secret.txt",
+        "to-outside/new.txt",
+        "to-inside/b/file.txt",
+        "c/dangling",
+        "c/../a/b/file.txt",
+        "c/../../elsewhere/d/secret.txt",
+        "./c/x",
+        "a/./b/x",
+        "missing/deeper/x.txt",
+        "a/b/",
+        "a/b/.",
+        "a/b/..",
+    ]
+    paths = [os.path.join(str(root), name) for name in names]
+    paths += [str(outside / "d" / "secret.txt"), str(tmp_path / "real-out-sibling" / "x"), "relative/x.txt", "/"]
+    check = _InsideCheck(root)
+    resolved_root = root.resolve()
+    answers = [(path, check(path), Path(path).resolve().is_relative_to(resolved_root)) for path in paths]
+    assert [(path, mine) for path, mine, _plain in answers] == [(path, plain) for path, _mine, plain in answers]
+    assert sum(mine for _path, mine, _plain in answers) >= 6 and not all(mine for _p, mine, _q in answers)
