@@ -45,3 +45,38 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 for command in (init, validate, solve, explain, render, diff, list_formats):
     main.add_command(command)
+
+
+def run() -> None:
+    """The program (``scheduler`` and ``python -m scheduler``): ``main``, then the end of the
+    process once what it wrote is out, without the interpreter's teardown.
+
+    Tearing the interpreter down frees every object one by one and collects them all once more:
+    after a large render, 0.15-0.2 s spent on memory that is about to be returned whole. The
+    functions registered with ``atexit`` still run, and the output streams are flushed; where that
+    fails, or a thread other than this one is still running (the interpreter would wait for it), or
+    the exit code is not a number, the process ends the ordinary way."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    try:
+        main()
+        code = 0
+    except SystemExit as stop:
+        code = 0 if stop.code is None else stop.code
+        if not isinstance(code, int) or any(
+            thread.is_alive() and not thread.daemon
+            for thread in threading.enumerate()
+            if thread is not threading.main_thread()
+        ):
+            raise
+    try:
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except BaseException:  # noqa: BLE001 - the ordinary way says what went wrong, as before
+        sys.exit(code)
+    os._exit(code)

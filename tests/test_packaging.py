@@ -102,7 +102,7 @@ def test_the_wheel_holds_the_package_its_data_and_entry_points(wheel):
         assert module in names
     config = configparser.ConfigParser()
     config.read_string(entry_points)
-    assert config["console_scripts"]["scheduler"] == "scheduler.cli:main"
+    assert config["console_scripts"]["scheduler"] == "scheduler.cli:run"
     assert dict(config["scheduler.plugins"]) == builtin_formats()
     for module in builtin_formats().values():
         assert module.replace(".", "/") + ".py" in names

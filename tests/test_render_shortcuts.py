@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -312,3 +314,45 @@ def test_the_inside_check_says_what_resolving_each_path_says(tmp_path, through_l
     answers = [(path, check(path), Path(path).resolve().is_relative_to(resolved_root)) for path in paths]
     assert [(path, mine) for path, mine, _plain in answers] == [(path, plain) for path, _mine, plain in answers]
     assert sum(mine for _path, mine, _plain in answers) >= 6 and not all(mine for _p, mine, _q in answers)
+
+
+# --- cli.run: the end of the process -------------------------------------------------------------
+
+
+def run_program(code: str, *args: str) -> subprocess.CompletedProcess:
+    program = f"import sys; sys.argv = ['scheduler', *{list(args)!r}]\n{code}\nfrom scheduler.cli import run\nrun()\n"
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+
+
+def test_the_program_ends_with_its_exit_code_its_output_and_its_atexit_functions(tmp_path):
+    """What the ordinary end of a process gives: the exit code (0, 2 for a mistake), everything
+    written to the (piped, so buffered) output streams, and the functions registered with atexit
+    run, after the command."""
+    said = "import atexit; atexit.register(lambda: print('atexit ran', flush=False))"
+    done = run_program(said, "formats")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "atexit ran" and "ical" in done.stdout
+    missing = tmp_path / "missing.toml"
+    done = run_program(said, "validate", str(missing))
+    assert done.returncode == 2 and "no such file" in done.stderr and done.stdout == "atexit ran\n"
+    done = run_program("", "--version")
+    assert done.returncode == 0 and "scheduler" in done.stdout
+
+
+def test_a_thread_still_running_is_waited_for_as_the_interpreter_would():
+    started = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), print('thread done', flush=True))).start()"
+    )
+    done = run_program(started, "formats")
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "thread done", done.stdout
+
+
+def test_python_dash_m_scheduler_runs_the_program(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "validate", str(tmp_path / "missing.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "no such file" in done.stderr
