@@ -27,7 +27,7 @@ from scheduler.plugins.agenda_programme import kind_name, programme
 
 from scheduler import OutputFormat, RenderContext, hookimpl
 from scheduler.countries import country_name
-from scheduler.domain import Event, Scenario
+from scheduler.domain import AgendaItem, Event, Scenario
 from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
 from scheduler.renderpool import Batch, staged
@@ -191,11 +191,7 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
         else:
             number = (day - start).days + 1
             entry = ProgrammeDay(day, text, f"Day {number}", "event")
-            entry.sessions = [
-                Session(item.start.strftime("%H:%M"), item.end.strftime("%H:%M"), item.title)
-                for item in sessions
-                if item.day == number
-            ]
+            entry.sessions = [Session(*times) for times in _sessions_by_day(sessions).get(number, ())]
             if day == start and event.travel_days_before == 0:
                 entry.notes.append("Participants travel in the morning")
             if day == end and event.travel_days_after == 0:
@@ -205,6 +201,25 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
         days.append(entry)
         day += dt.timedelta(days=1)
     return days
+
+
+def _sessions_by_day(sessions: tuple[AgendaItem, ...]) -> dict[int, tuple[tuple[str, str, str], ...]]:
+    """Start, end and title of each session of a programme, by day; remembered for the same
+    programme (the indicative ones, each made once, serve thousands of occurrences)."""
+    found = _programmes.get(id(sessions))
+    if found is None or found[0] is not sessions:
+        by_day: dict[int, list[tuple[str, str, str]]] = {}
+        for item in sessions:
+            by_day.setdefault(item.day, []).append(
+                (item.start.strftime("%H:%M"), item.end.strftime("%H:%M"), item.title)
+            )
+        if len(_programmes) >= 4096:
+            _programmes.clear()
+        found = _programmes[id(sessions)] = (sessions, {day: tuple(times) for day, times in by_day.items()})
+    return found[1]
+
+
+_programmes: dict[int, tuple[tuple, dict]] = {}  # the programme kept, so that its id stays its own
 
 
 def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale: str) -> list[CountryGroup]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scheduler.domain import AgendaItem, Event
 
@@ -219,8 +220,10 @@ def kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
 
 
+@lru_cache(maxsize=1024)
 def default_programme(kind: str, duration_days: int) -> tuple[AgendaItem, ...]:
-    """The indicative programme of an event of ``kind`` lasting ``duration_days`` days."""
+    """The indicative programme of an event of ``kind`` lasting ``duration_days`` days (immutable:
+    remembered, as each occurrence's agenda asks for it again)."""
     shapes = SHAPES.get(kind, SHAPES["meeting"])
     items: list[AgendaItem] = []
     module = 0
