@@ -31,6 +31,7 @@ send thousands of messages.
 from __future__ import annotations
 
 import hashlib
+import re
 from email.headerregistry import Address
 from email.utils import format_datetime
 from functools import lru_cache
@@ -257,8 +258,18 @@ def _date(now) -> str:
 
 @lru_cache(maxsize=4096)
 def _address(name: str, email: str) -> Address:
-    """Addresses are immutable and parsing one takes a while: one per person."""
+    """Addresses are immutable and parsing one takes a while (50 us): one per person. An address
+    whose user name is a dot-atom and whose domain is host names (what the scenario's e-mail
+    check lets through) is the one parsing gives: its user name and domain as they are, given
+    directly (1 us); anything else is parsed."""
+    user, _at, domain = email.rpartition("@")
+    if _DOT_ATOM.fullmatch(user) and _DOMAIN.fullmatch(domain):
+        return Address(name, user, domain)
     return Address(name, addr_spec=email)
+
+
+_DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")  # RFC 5322 3.2.3
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 
 
 def _write(context, occurrence_id: str, person_id: str, message: MessageValues) -> Path:

@@ -277,7 +277,20 @@ def _put_back(pieces: tuple[bytes, ...], characters: list[bytes]) -> bytes:
     return b"".join(data)
 
 
-_encoded_lines: dict[tuple[int, str], dict[bytes, bytes]] = {}
+class _EncodedLines(dict):
+    """Each distinct line of a body, encoded as ``quoted_printable`` writes it, made when first asked."""
+
+    def __init__(self, max_line_length: int, policy: EmailPolicy) -> None:
+        super().__init__()
+        self.max_line_length, self.policy = max_line_length, policy
+
+    def __missing__(self, line: bytes) -> bytes:
+        body = quoprimime.body_encode(line.decode("latin-1") + "\n", self.max_line_length)
+        found = self[line] = _written(self.policy, body)
+        return found
+
+
+_encoded_lines: dict[tuple[int, str], _EncodedLines] = {}
 MAX_ENCODED_LINES = 200_000  # distinct lines kept per policy; beyond that the memory starts afresh
 
 
@@ -295,15 +308,8 @@ def quoted_printable(policy: EmailPolicy, text: str) -> bytes:
     key = (policy.max_line_length, policy.linesep)
     known = _encoded_lines.get(key)
     if known is None or len(known) >= MAX_ENCODED_LINES:
-        known = _encoded_lines[key] = {}
-    encoded = []
-    for line in lines:
-        found = known.get(line)
-        if found is None:
-            body = quoprimime.body_encode(line.decode("latin-1") + "\n", policy.max_line_length)
-            found = known[line] = _written(policy, body)
-        encoded.append(found)
-    return b"".join(encoded)
+        known = _encoded_lines[key] = _EncodedLines(policy.max_line_length, policy)
+    return b"".join(map(known.__getitem__, lines))
 
 
 def _written(policy: EmailPolicy, payload: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.policy as email_policy
 import os
 import subprocess
 import sys
@@ -356,3 +357,53 @@ def test_python_dash_m_scheduler_runs_the_program(tmp_path):
         timeout=120,
     )
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+# --- invitations: addresses, quoted-printable ----------------------------------------------------
+
+ODD_ADDRESSES = [
+    "ion.rusu@example.md",
+    "a@b.co",
+    "o'brien+tag@mail.example.org",
+    "x_y-z@sub-domain.example.com",
+    "a..b@example.org",
+    ".a@example.org",
+    "a.@example.org",
+    '"quoted name"@example.org',
+    "a b@example.org",
+    "ion@localhost",
+    "ion@-bad.example.org",
+    "ion@example..org",
+    "ión@example.org",
+    "ion@exámple.org",
+    "a(comment)@example.org",
+    "@example.org",
+    "ion@",
+]
+
+
+@pytest.mark.parametrize("email", ODD_ADDRESSES)
+@pytest.mark.parametrize("name", ["Ion Rusu", "Ștefan O'Brien, Jr.", "", 'A "quoted" name'])
+def test_an_address_is_the_one_the_email_package_parses(name, email):
+    from email.headerregistry import Address
+
+    from scheduler.plugins import invitations
+
+    invitations._address.cache_clear()
+    try:
+        parsed = Address(name, addr_spec=email)
+    except Exception as error:  # noqa: BLE001 - whatever the package raises, ours raises too
+        with pytest.raises(type(error)):
+            invitations._address(name, email)
+        return
+    ours = invitations._address(name, email)
+    assert (ours.display_name, ours.username, ours.domain, ours.addr_spec, str(ours)) == (
+        parsed.display_name,
+        parsed.username,
+        parsed.domain,
+        parsed.addr_spec,
+        str(parsed),
+    )
+    from scheduler.plugins import mailbuild
+
+    assert mailbuild._header(email_policy.SMTP, "To", ours) == mailbuild._header(email_policy.SMTP, "To", parsed)
