@@ -98,7 +98,7 @@ def attendee_briefing(
 ) -> Briefing:
     """The occurrence as ``person`` lives it: their travel days and what the project pays for them."""
     _ = language.gettext
-    attendance = next((a for a in occurrence.attendees if a.person == person.id), None)
+    attendance = _attendances(occurrence).get(person.id)
     travel = ""
     if attendance is not None and (attendance.first_away, attendance.last_away) != (occurrence.start, occurrence.end):
         travel = _("arrive %(arrival)s, depart %(departure)s") % {
@@ -109,6 +109,24 @@ def attendee_briefing(
     changes = _changes(scenario, previous, occurrence, language) if previous is not None else ()
     common = _occurrence_part(scenario, occurrence, language)
     return replace(common, travel=travel, costs=costs, cost_total=total, cost_note=note, changes=changes, personal=True)
+
+
+def _attendances(occurrence: PlannedOccurrence) -> dict:
+    """Each attendee's (first) attendance of the occurrence by person, for the occurrence asked
+    about last: its briefings are asked for one attendee after the other (a conference of a
+    hundred attendees searched through for each of them is 5,000 comparisons)."""
+    global _latest_attendances
+    attendees = occurrence.attendees
+    found = _latest_attendances
+    if found is None or found[0] is not occurrence or found[1] is not attendees or found[2] != len(attendees):
+        by_person: dict = {}
+        for attendance in attendees:
+            by_person.setdefault(attendance.person, attendance)
+        found = _latest_attendances = (occurrence, attendees, len(attendees), by_person)
+    return found[3]
+
+
+_latest_attendances: tuple | None = None  # (occurrence, its attendees, how many, by person)
 
 
 def shared_attendee_briefing(

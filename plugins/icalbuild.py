@@ -439,12 +439,14 @@ def _calendar_head(method: str, name: str | None) -> bytes:
     return template.fill({slot: _calendar_line(slot, name) for slot in template.slots}).data
 
 
-def _calendar_line(name: str, value) -> bytes:
+@lru_cache(maxsize=4096)
+def _calendar_line(name: str, value: str) -> bytes:
     """One property of a calendar as ``new_calendar`` adds it (icalendar types ``NAME`` and
     ``X-WR-CALNAME`` as unknown values, written as they are), serialised like ``component_bytes``:
     the value typed as ``Calendar.add`` types it (``_encode``), its content line made as
     ``content_lines`` makes it (``content_line``, under the upper-case name the calendar keeps),
-    without a calendar built and walked for each of the 6,000 feeds' names of a large plan."""
+    without a calendar built and walked for each of the 6,000 feeds' names of a large plan;
+    remembered (the occurrences of a series share their title, which names their files)."""
     typed = icalendar.Calendar._encode(name, value)
     line = _NAME_HOLDER.content_line(name.upper(), typed, sorted=True)
     return fold_line(str(line).encode("utf-8")) + b"\r\n"

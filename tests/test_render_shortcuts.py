@@ -407,3 +407,19 @@ def test_an_address_is_the_one_the_email_package_parses(name, email):
     from scheduler.plugins import mailbuild
 
     assert mailbuild._header(email_policy.SMTP, "To", ours) == mailbuild._header(email_policy.SMTP, "To", parsed)
+
+
+def test_an_attendees_briefing_takes_their_first_attendance_as_the_search_did(plan):
+    from scheduler.plugins import briefing
+
+    occurrence = dataclasses.replace(plan.scheduled[0])
+    first = occurrence.attendees[0]
+    later = dataclasses.replace(first, first_away=first.first_away - dt.timedelta(days=3))
+    occurrence.attendees = [*occurrence.attendees, later]  # the same person twice: the first counts
+    for attendance in occurrence.attendees:
+        expected = next(a for a in occurrence.attendees if a.person == attendance.person)
+        assert briefing._attendances(occurrence)[attendance.person] is expected
+    occurrence.attendees.append(dataclasses.replace(first, person="someone-new"))  # the list changed
+    assert briefing._attendances(occurrence)["someone-new"] is occurrence.attendees[-1]
+    occurrence.attendees = occurrence.attendees[1:]  # another list
+    assert briefing._attendances(occurrence)[first.person] is later
