@@ -35,8 +35,9 @@ Decisions:
   as there are processors, at most ``MAX_WORKERS``, and only when a batch has at least
   ``MIN_ITEMS`` items (forking costs more than a small plan takes).
 - Each batch is cut into ``CHUNKS_PER_WORKER`` chunks per worker, and the tasks of the formats are
-  queued in turn (first chunk of each, then the second, ...), so that no processor waits long
-  for the last chunk of a large format.
+  queued in turn (first chunk of each, then the second, ...), those of groups of more batches
+  first (each of their chunks is several formats' work), so that a round ends on short tasks and
+  no processor waits long for the last chunk of a large format.
 - The files, and the list of files, are the same whatever the number of workers: each file is
   written by exactly one call, and the results are put back in item order.
 - A failure in a worker comes back as the same exception (type and message); one that cannot be
@@ -280,7 +281,11 @@ Task = tuple[tuple[int, ...], int, int]  # batch indexes, first item, item after
 
 
 def _tasks(batches: list[Batch], groups: list[tuple[int, ...]], count: int) -> list[Task]:
-    """Every group cut into chunks, queued in turn: each group's first chunk, then each one's second..."""
+    """Every group cut into chunks, queued in turn: each group's first chunk, then each one's
+    second...; with workers, the chunks of groups of more batches first (a chunk of three formats'
+    work on its items takes about three times as long as one format's), so that the round ends
+    on short tasks, which even out the processes' shares instead of leaving one idle while the
+    other finishes a long one."""
     per_group = []
     for group in groups:
         length = len(batches[group[0]].items)
@@ -289,6 +294,8 @@ def _tasks(batches: list[Batch], groups: list[tuple[int, ...]], count: int) -> l
     tasks = []
     for turn in range(max((len(chunks) for chunks in per_group), default=0)):
         tasks += [chunks[turn] for chunks in per_group if turn < len(chunks)]
+    if count > 1:
+        tasks.sort(key=lambda task: -len(task[0]))  # stable: in turn among groups of as many batches
     return tasks
 
 

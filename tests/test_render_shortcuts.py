@@ -423,3 +423,34 @@ def test_an_attendees_briefing_takes_their_first_attendance_as_the_search_did(pl
     assert briefing._attendances(occurrence)["someone-new"] is occurrence.attendees[-1]
     occurrence.attendees = occurrence.attendees[1:]  # another list
     assert briefing._attendances(occurrence)[first.person] is later
+
+
+# --- renderpool: the order of a round's tasks ----------------------------------------------------
+
+
+def test_a_rounds_longer_tasks_are_queued_first_and_its_results_stay_in_order():
+    from scheduler import renderpool
+    from scheduler.renderpool import Batch
+
+    shared_items, own_items = list(range(40)), list(range(30))
+    batches = [
+        Batch(shared_items, lambda context, chunk: [("first", item) for item in chunk]),
+        Batch(own_items, lambda context, chunk: [("alone", item) for item in chunk]),
+        Batch(shared_items, lambda context, chunk: [("second", item) for item in chunk]),
+    ]
+    groups = renderpool._groups(batches)
+    assert groups == [(0, 2), (1,)]
+    tasks = renderpool._tasks(batches, groups, 2)
+    sizes = [len(group) for group, _start, _stop in tasks]
+    assert sizes == sorted(sizes, reverse=True) and sizes.count(2) == sizes.count(1) == 2 * renderpool.CHUNKS_PER_WORKER
+    for group in groups:
+        starts = [start for g, start, _stop in tasks if g == group]
+        assert starts == sorted(starts)
+    assert [task[0] for task in renderpool._tasks(batches, groups, 1)] == [(0, 2), (1,)]
+    pieces = [renderpool._execute(None, batches, task, here=True) for task in tasks]
+    results = renderpool._assemble(batches, tasks, pieces)
+    assert results == [
+        [("first", item) for item in shared_items],
+        [("alone", item) for item in own_items],
+        [("second", item) for item in shared_items],
+    ]
