@@ -39,14 +39,12 @@ class Interrupt:
 
     def __init__(self) -> None:
         self.requested = False
-        self._running: cp_model.CpSolver | None = None
+        self._running: list[cp_model.CpSolver] = []
 
     def request(self) -> None:
         """Ask the search to stop. Safe to call from a signal handler, and more than once."""
         self.requested = True
-        solver = self._running
-        if solver is not None:
-            solver.stop_search()
+        self._stop_all()
 
     def solve(
         self,
@@ -57,43 +55,64 @@ class Interrupt:
         """``solver.solve(model, callback)``, stoppable by ``request``; returns the CP-SAT status.
 
         A stop requested before the call stops the search as soon as it has started."""
-        solver.parameters.catch_sigint_signal = False
+        return self.solve_all([(solver, model, callback)])[0]
+
+    def solve_all(self, searches) -> list:
+        """Several ``(solver, model, callback)`` solved at once, each in a thread of its own (CP-SAT
+        releases the GIL while it searches), all stoppable by ``request``; their statuses in order.
+        ``searches`` may be a generator: each search starts as soon as it is given, so the next one
+        can be put together while the first runs."""
         _rearm_sigint()
-        outcome: dict[str, object] = {}
+        outcomes: list[dict[str, object]] = []
         # Waited on instead of ``Thread.join``: a signal handler that raises while ``join`` waits
         # makes CPython 3.11 mark the still-running thread as stopped (its ``bpo-45274`` clean-up
         # releases the thread's own lock), so a later ``join`` returns at once and the process could
         # exit under a running CP-SAT search, which aborts it ("terminate called without an
         # active exception").
-        finished = threading.Event()
+        finished: list[threading.Event] = []
 
-        def search() -> None:
+        def search(solver: cp_model.CpSolver, model: cp_model.CpModel, callback, outcome, done) -> None:
             try:
                 outcome["status"] = solver.solve(model, callback)
             except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
                 outcome["error"] = error
             finally:
-                finished.set()
+                done.set()
 
-        worker = threading.Thread(target=search, name="cp-sat-search", daemon=True)
-        self._running = solver
-        worker.start()
+        self._running = []
         try:
-            while not finished.wait(_POLL_SECONDS):
-                if self.requested:
-                    solver.stop_search()
+            for solver, model, callback in searches:
+                solver.parameters.catch_sigint_signal = False
+                outcomes.append({})
+                finished.append(threading.Event())
+                self._running.append(solver)
+                thread = threading.Thread(
+                    target=search, args=(solver, model, callback, outcomes[-1], finished[-1]), name="cp-sat-search"
+                )
+                thread.daemon = True
+                thread.start()
+            for event in finished:
+                while not event.wait(_POLL_SECONDS):
+                    if self.requested:
+                        self._stop_all()
         except BaseException:
-            # A second Ctrl-C (the handler raised): stop the search before leaving it behind.
+            # A second Ctrl-C (the handler raised): stop the searches before leaving them behind.
             give_up = time.monotonic() + 5
-            solver.stop_search()
-            while not finished.wait(_POLL_SECONDS) and time.monotonic() < give_up:
-                solver.stop_search()  # repeated: a stop that comes before the search has set up is lost
+            self._stop_all()
+            while not all(event.is_set() for event in finished) and time.monotonic() < give_up:
+                time.sleep(_POLL_SECONDS)
+                self._stop_all()  # repeated: a stop that comes before the search has set up is lost
             raise
         finally:
-            self._running = None
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]
-        return outcome["status"]
+            self._running = []
+        for outcome in outcomes:
+            if "error" in outcome:
+                raise outcome["error"]  # type: ignore[misc]
+        return [outcome["status"] for outcome in outcomes]
+
+    def _stop_all(self) -> None:
+        for solver in list(self._running):
+            solver.stop_search()
 
 
 def _rearm_sigint() -> None:
@@ -115,3 +134,9 @@ def solve_stoppable(
     caller handles SIGINT with it; else under Python's own handler, whose ``KeyboardInterrupt``
     stops the search and propagates (CP-SAT would have swallowed it)."""
     return (interrupt or Interrupt()).solve(solver, model, callback)
+
+
+def solve_all_stoppable(searches: list[tuple], interrupt: Interrupt | None = None) -> list:
+    """Several ``(solver, model, callback)`` at once (``Interrupt.solve_all``), with Ctrl-C acting
+    as in ``solve_stoppable``; their statuses in order."""
+    return (interrupt or Interrupt()).solve_all(searches)
