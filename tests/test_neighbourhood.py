@@ -6,6 +6,7 @@ never be above what a plan can reach."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,7 @@ def test_neighbourhoods_on_small_models_of_their_own_find_what_the_whole_model_f
     freed occurrences only (submodel.Pieces) reaches the same plan value, solve by solve, as the
     whole model with the rest fixed, and its plan is valid."""
     monkeypatch.setattr(neighbourhood, "LARGE", 0)
+    monkeypatch.setattr(neighbourhood, "CANDIDATES", None)  # the whole model keeps every candidate
     found = {}
     for own in (True, False):
         pm, stages, solved = by_hand_start(scenario)
@@ -68,6 +70,67 @@ def test_neighbourhoods_on_small_models_of_their_own_find_what_the_whole_model_f
         plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
         assert check_plan(scenario, plan) == []
     assert found[True] == found[False]
+
+
+def test_small_models_leave_out_all_but_a_few_new_seat_candidates(scenario, monkeypatch):
+    """On the largest models a neighbourhood may pick, per seat group, the people it has now and
+    ``CANDIDATES`` others (the cheapest, the least busy first); the rest are held at 0."""
+    monkeypatch.setattr(neighbourhood, "LARGE", 0)
+    pm, stages, solved = by_hand_start(scenario)
+    search = Neighbourhoods(pm, stages, solved)
+    free = [o.id for o in pm.instance.occurrences[:6]]
+    zero = search._unpicked(free)
+    checked = 0
+    for oid in free:
+        o = pm.instance.by_id[oid]
+        for g, group in enumerate(o.seat_groups):
+            picks = pm.pick[oid]
+            now = {p for p in group.candidates if search.values[picks[(g, p)].index]}
+            allowed = {p for p in group.candidates if picks[(g, p)].index not in zero}
+            assert now <= allowed
+            assert len(allowed - now) == min(neighbourhood.CANDIDATES, len(group.candidates) - len(now))
+            checked += len(group.candidates) > len(now) + neighbourhood.CANDIDATES
+    assert checked, "no seat group with more candidates than are kept: the test shows nothing"
+    small = search._pieces().model(free, zero)
+    held = [small.model.proto.variables[small.index[v]].domain for v in zero]
+    assert held and all(list(d) == [0, 0] for d in held)
+
+
+def test_neighbourhoods_solved_two_at_a_time_give_a_valid_plan_the_same_every_run(tmp_path_factory, monkeypatch):
+    """With two workers, small models are solved two at a time from the same plan; the groups
+    share no occurrence, constraint, venue or person, and the plan put together from both is
+    valid, better than by hand, and the same on every run. (More countries than the busy
+    scenario, and neighbourhoods of a few occurrences: else any two share a venue or an officer.)"""
+    scenario = write(replace(SIZE, occurrences=48, people=160, countries=8), tmp_path_factory.mktemp("apart"))
+    monkeypatch.setattr(neighbourhood, "LARGE", 0)
+    monkeypatch.setattr(neighbourhood, "SIZES", {True: ((1, 3), (2, 6))})
+    together = []
+    solve_groups = Neighbourhoods._solve
+
+    def watched(self, groups, deadline, interrupt):
+        if len(groups) == 2:
+            first, second = groups
+            assert not set(first) & set(second)
+            assert not {q for o in first for q in self.pieces.links[o]} & set(second)
+            assert not {c for o in first for c in self.pieces.no_overlaps(o)} & {
+                c for o in second for c in self.pieces.no_overlaps(o)
+            }
+        together.append(len(groups))
+        return solve_groups(self, groups, deadline, interrupt)
+
+    monkeypatch.setattr(Neighbourhoods, "_solve", watched)
+    runs = []
+    for _ in range(2):
+        pm, stages, solved = by_hand_start(scenario)
+        search = Neighbourhoods(pm, stages, solved, workers=2)
+        by_hand = search.objective()
+        values = search.run(deadline=None)
+        assert search.objective() < by_hand
+        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+        assert check_plan(scenario, plan) == []
+        runs.append(values)
+    assert runs[0] == runs[1]
+    assert 2 in together, "never two neighbourhoods at once: the test shows nothing"
 
 
 def test_neighbourhoods_are_deterministic(scenario):

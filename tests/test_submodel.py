@@ -167,3 +167,34 @@ def test_a_neighbourhood_keeps_the_team_load_on_every_day_it_can_reach(scenario)
     days = [d for lo, hi in pieces._reach(free) for d in range(lo, hi + 1)]
     assert any(before.get(d, 0) for d in days), "no load where the freed occurrences can be: the test shows nothing"
     assert [after.get(d, 0) for d in days] == [before.get(d, 0) for d in days]
+
+
+def test_a_solution_found_beside_another_is_refused_where_the_plan_with_both_breaks_a_shared_rule(scenario):
+    """Neighbourhoods solved at the same time share no venue, person or constraint, but all share
+    the team's load and the budget caps: ``Pieces.compatible`` lets a solution in only where the
+    plan with it keeps them."""
+    pm, _stages, solved = by_hand_start(scenario)
+    instance = pm.instance
+    limit = instance.project.max_concurrent_events
+    values = list(solved.response_proto.solution)
+    pieces = Pieces(pm, values)
+    load: dict[int, int] = {}
+    for o in instance.occurrences:
+        if values[pm.scheduled[o.id].index]:
+            for day in range(values[pm.start[o.id].index], values[pm.start[o.id].index] + o.duration):
+                load[day] = load.get(day, 0) + 1
+    full = min(day for day, n in load.items() if n == limit)
+    moved = next(
+        o
+        for o in instance.occurrences
+        if values[pm.scheduled[o.id].index]
+        and not values[pm.start[o.id].index] <= full < values[pm.start[o.id].index] + o.duration
+    )
+    assert pieces.compatible([moved.id], values)
+    crowded = list(values)
+    crowded[pm.start[moved.id].index] = full
+    assert not pieces.compatible([moved.id], crowded)
+    assert pieces._sums, "no budget cap in the scenario: the test shows nothing"
+    shared = next(iter(pieces._sums.values()))
+    shared.domain = [shared.domain[0], shared.total - 1]
+    assert not pieces.compatible([moved.id], values)

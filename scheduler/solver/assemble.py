@@ -47,8 +47,8 @@ class SharedSum:
 class Builder:
     """Puts a neighbourhood's model together, variable by variable and constraint by constraint."""
 
-    def __init__(self, pieces, freed: set[int]):
-        self.pieces, self.freed, self.values = pieces, freed, pieces.values
+    def __init__(self, pieces, freed: set[int], zero: set[int] = frozenset()):
+        self.pieces, self.freed, self.values, self.zero = pieces, freed, pieces.values, zero
         self.source = pieces.proto
         self.model = cp_model.CpModel()
         self.proto = self.model.proto
@@ -65,7 +65,9 @@ class Builder:
             n = self.index[v] = len(self.originals)
             self.originals.append(v)
             domain = self.proto.variables.add().domain
-            if v in self.freed:
+            if v in self.zero:
+                domain.extend([0, 0])
+            elif v in self.freed:
                 domain.extend(self.source.variables[v].domain)
             else:
                 domain.extend([self.values[v], self.values[v]])

@@ -98,7 +98,7 @@ def first_plan(
             shown = ", ".join(_show(st, search.value(st.expr), currency) for st in stages)
             options.progress(f"{time.monotonic() - started:7.2f}s  better plan (focused neighbourhood): {shown}")
 
-    search = Neighbourhoods(pm, stages, solved, options.seed)
+    search = Neighbourhoods(pm, stages, solved, options.seed, options.workers)
     deadline = None
     if options.time_limit is not None:
         # While they improve, neighbourhoods may take most of what is left: on large models they

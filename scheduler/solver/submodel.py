@@ -41,10 +41,13 @@ from scheduler.solver.assemble import Builder, SharedSum, is_true
 class Neighbourhood:
     """The small model of one neighbourhood and where its variables come from."""
 
-    def __init__(self, model: cp_model.CpModel, originals: list[int] | None, index: dict[int, int] | None):
+    def __init__(
+        self, model: cp_model.CpModel, originals: list[int] | None, index: dict[int, int] | None, freed: int = 0
+    ):
         self.model = model
         self.originals = originals  # the whole model's index of each variable here (None: the same)
         self.index = index  # and back
+        self.freed = freed  # the first ``freed`` variables here are the freed ones (the rest are fixed)
 
     def minimize(self, flat: tuple[list[int], list[int], int]) -> None:
         """Minimise a linear expression of the whole model (flattened: ``flatten``); its terms on
@@ -63,12 +66,14 @@ class Neighbourhood:
         hint.values.extend(here)
 
     def merged(self, values: list[int], solution) -> list[int]:
-        """The whole model's values: the current plan's, with this model's solution in its part."""
+        """The whole model's values: the current plan's, with this model's solution in its part
+        (its freed variables: the fixed ones keep the values of ``values``, which may be a plan
+        changed elsewhere since this model was made)."""
         if self.originals is None:
             return list(solution)
         out = list(values)
-        for n, v in enumerate(self.originals):
-            out[v] = solution[n]
+        for n in range(self.freed):
+            out[self.originals[n]] = solution[n]
         return out
 
 
@@ -112,10 +117,13 @@ class Pieces:
         self.constraints: dict[str, list[int]] = defaultdict(list)
         self.owners: list[tuple[str, ...]] = [()] * len(proto.variables)
         constraint_owners: list[tuple[str, ...]] = [()] * len(proto.constraints)
+        self.links: dict[str, set[str]] = defaultdict(set)  # occurrence -> those it shares a constraint with
         for v0, v1, c0, c1, owners in pm.spans:
             for oid in owners:
                 self.variables[oid].extend(range(v0, v1))
                 self.constraints[oid].extend(range(c0, c1))
+                if len(owners) > 1:
+                    self.links[oid].update(o for o in owners if o != oid)
             self.owners[v0:v1] = [owners] * (v1 - v0)
             constraint_owners[c0:c1] = [owners] * (c1 - c0)
         self.always: list[int] = []
@@ -145,12 +153,18 @@ class Pieces:
     def update(self, occurrences: list[str], values: list[int]) -> None:
         """The plan is now ``values``, changed only in these occurrences' variables."""
         old, self.values = self.values, values
+        if not old:
+            self._days: dict[int, object] = {}  # interval -> its days in the plan (``_now``)
+        for oid in occurrences:
+            for c in self.constraints.get(oid, ()):
+                self._days.pop(c, None)
         for shared in self._sums.values():
             shared.update(occurrences, old, values)
 
-    def model(self, free: list[str]) -> Neighbourhood:
-        """The model of the neighbourhood where ``free`` are the freed occurrences."""
-        builder = Builder(self, {v for oid in free for v in self.variables.get(oid, ())})
+    def model(self, free: list[str], zero: set[int] = frozenset()) -> Neighbourhood:
+        """The model of the neighbourhood where ``free`` are the freed occurrences (their variables
+        in ``zero`` held at 0)."""
+        builder = Builder(self, {v for oid in free for v in self.variables.get(oid, ())}, zero)
         for v in sorted(builder.freed):
             builder.variable(v)
         kept: set[int] = set()
@@ -166,7 +180,7 @@ class Pieces:
             for c in scheduling
         }
         for i in sorted({i for entries in listed.values() for _k, i in entries}):
-            if i in kept or self._span(i) is None:
+            if i in kept or self._now(i) is OTHER:
                 builder.interval(i)
         for c in sorted(kept):
             builder.constraint(c)
@@ -176,8 +190,58 @@ class Pieces:
             else:
                 builder.constraint(c)
         for c in sorted(scheduling):
-            builder.scheduling(c, [(k, i, None if i in builder.intervals else self._span(i)) for k, i in listed[c]])
-        return Neighbourhood(builder.model, builder.originals, builder.index)
+            builder.scheduling(c, [(k, i, None if i in builder.intervals else self._now(i)) for k, i in listed[c]])
+        return Neighbourhood(builder.model, builder.originals, builder.index, len(builder.freed))
+
+    # -- neighbourhoods solved at the same time ---------------------------------------------------
+
+    def no_overlaps(self, oid: str) -> set[int]:
+        """The shared no-overlaps (a venue's, a person's days) an occurrence takes part in."""
+        return {c for c in self.scheduling.get(oid, ()) if self.proto.constraints[c].has_no_overlap()}
+
+    def compatible(self, free: list[str], values: list[int]) -> bool:
+        """Whether ``values``, the current plan with a neighbourhood's solution for ``free`` put in,
+        keeps the constraints that neighbourhood could share with one solved beside it from the
+        same plan and already put in: the cumulatives (the team's load) and the constraints on the
+        whole plan (the budget caps). Two neighbourhoods solved together share no occurrence, no
+        constraint tag and no no-overlap (``Neighbourhoods._gather``), so nothing else can clash."""
+        cumulatives = {
+            c for oid in free for c in self.scheduling.get(oid, ()) if self.proto.constraints[c].has_cumulative()
+        }
+        if not all(self._fits(c, values) for c in sorted(cumulatives)):
+            return False
+        for c in self.always:
+            shared = self._sums.get(c)
+            if shared is None:
+                return False  # no rule makes such a constraint: never put two solutions together
+            total = shared.total + sum(
+                shared.group_sum(key, values) - shared.group_sum(key, self.values) for key in shared.freed(free)
+            )
+            if not any(lo <= total <= hi for lo, hi in zip(shared.domain[::2], shared.domain[1::2], strict=True)):
+                return False
+        return True
+
+    def _fits(self, c: int, values: list[int]) -> bool:
+        """A cumulative holds in ``values``: on no day do the present intervals' demands pass its capacity."""
+        ct = self.proto.constraints[c].cumulative
+        capacity = _evaluate(ct.capacity, values)
+        steps: dict[int, int] = defaultdict(int)
+        for k, i in enumerate(self._intervals(c)):
+            shape = self.shape(i)
+            if shape is None:
+                return False  # another shape than the rules make: not checked here, so not allowed
+            if shape[0] is not None and not is_true(shape[0], values):
+                continue
+            first, last = self._span(i, values)
+            demand = _evaluate(ct.demands[k], values)
+            steps[first] += demand
+            steps[last + 1] -= demand
+        load = 0
+        for day in sorted(steps):
+            load += steps[day]
+            if load > capacity:
+                return False
+        return True
 
     def _intervals(self, c: int) -> list[int]:
         if c not in self._listed:
@@ -219,25 +283,50 @@ class Pieces:
             self._shapes[interval] = shape
         return self._shapes[interval]
 
-    def _span(self, interval: int) -> tuple[int, int] | None:
-        """The first and last day of an interval present in the current plan (None: another shape)."""
+    def _span(self, interval: int, values: list[int] | None = None) -> tuple[int, int] | None:
+        """The first and last day of an interval present in the current plan (or in ``values``;
+        None: another shape)."""
         shape = self.shape(interval)
         if shape is None:
             return None
         _literal, variables, coefficients, offset, size = shape
-        values = self.values
+        values = self.values if values is None else values
         first = offset + sum(c * values[v] for v, c in zip(variables, coefficients, strict=True))
         return first, first + size - 1
+
+    def _now(self, interval: int):
+        """The first and last day of an interval in the current plan: None where it is absent,
+        ``OTHER`` where it has another shape than the rules make (remembered until its
+        occurrence changes)."""
+        days = self._days.get(interval, _UNKNOWN)
+        if days is _UNKNOWN:
+            shape = self.shape(interval)
+            if shape is None:
+                days = OTHER
+            elif shape[0] is not None and not is_true(shape[0], self.values):
+                days = None
+            else:
+                days = self._span(interval)
+            self._days[interval] = days
+        return days
 
     def _meets(self, interval: int, reach: list[tuple[int, int]]) -> bool:
         """The interval is present in the current plan (a fixed one always is) on a day in
         ``reach``; an interval of another shape than the rules make is always kept."""
-        shape = self.shape(interval)
-        if shape is None:
+        days = self._now(interval)
+        if days is OTHER:
             return True
-        literal = shape[0]
-        if literal is not None and not is_true(literal, self.values):
+        if days is None:
             return False
-        first, last = self._span(interval)
+        first, last = days
         at = bisect.bisect_right(reach, (last, math.inf)) - 1
         return at >= 0 and reach[at][1] >= first
+
+
+OTHER = object()  # an interval of another shape (``Pieces._now``)
+_UNKNOWN = object()
+
+
+def _evaluate(expr, values: list[int]) -> int:
+    """A linear expression of the proto (start, size, demand, capacity) in ``values``."""
+    return expr.offset + sum(c * values[v] for v, c in zip(expr.vars, expr.coeffs, strict=True))
