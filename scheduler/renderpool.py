@@ -124,7 +124,7 @@ def workers(context, items: int) -> int:
             raise UsageError(f"--option {WORKERS_OPTION}={value!r}: expected a whole number of processes, 1 or more")
     else:
         count = min(os.cpu_count() or 1, MAX_WORKERS) if items >= MIN_ITEMS else 1
-    if not _can_fork():
+    if not can_fork():
         return 1
     return max(1, min(count, items))
 
@@ -350,7 +350,9 @@ def _assemble(batches: list[Batch], tasks: list[Task], pieces: list) -> list:
     return results
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether child processes can be forked safely here (not on Windows, which has no ``fork``,
+    nor on macOS, where system libraries may not survive it)."""
     return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 

@@ -220,15 +220,22 @@ def _decompose(group: list[Stage], bound: float) -> list[int]:
 def solve(instance: Instance, options: SolveOptions) -> Plan:
     """Solve to a plan; raises ``InfeasibleError`` or ``NoPlanError``."""
     started = time.monotonic()
-    fit = None
+    fit = pending = None
     if not options.skip_rules and not _stop_requested(options):
-        from scheduler.solver.hint import first_fit
+        from scheduler.solver.hint import start_first_fit
 
-        fit = first_fit(instance, options, started)
-    pm = PlanModel(instance)
-    add_rules(pm, skip=options.skip_rules)
-    stages = objective_stages(pm, options.previous)
-    groups = fuse(stages)
+        # Its ejection moves may run in a process of their own while the model is built.
+        pending = start_first_fit(instance, options, started)
+    try:
+        pm = PlanModel(instance)
+        add_rules(pm, skip=options.skip_rules)
+        stages = objective_stages(pm, options.previous)
+        groups = fuse(stages)
+        if pending is not None:
+            fit = pending.wait(options.interrupt)
+    finally:
+        if pending is not None:
+            pending.cancel()
     if options.stats is not None:
         options.stats.update(variables=len(pm.model.proto.variables), constraints=len(pm.model.proto.constraints))
         options.stats["model_seconds"] = round(time.monotonic() - started, 3)
