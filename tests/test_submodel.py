@@ -91,6 +91,21 @@ def test_every_constraint_is_tagged_with_the_owners_of_its_variables(scenario, p
     assert shared < len(proto.constraints) / 5
 
 
+def test_the_intervals_shapes_kept_by_the_model_are_those_its_proto_holds(scenario):
+    """``Pieces`` takes each interval's shape from ``PlanModel.interval_shapes`` instead of reading
+    the proto: they must agree for every interval the rules make (fixed blocked days, away days with
+    travel, venue days, the team's load)."""
+    pm = PlanModel(Instance(load(scenario)))
+    add_rules(pm)
+    reader = Pieces.__new__(Pieces)  # only its proto reading: no plan needed
+    reader.proto, reader._shapes = pm.model.proto, {}
+    intervals = [c for c, ct in enumerate(pm.model.proto.constraints) if ct.has_interval()]
+    assert sorted(pm.interval_shapes) == intervals
+    assert all(pm.interval_shapes[i] == reader.shape(i) for i in intervals)
+    kinds = {(shape[0] is None, bool(shape[1]), shape[3] != 0) for shape in pm.interval_shapes.values()}
+    assert {(True, False, True), (False, True, True), (False, True, False)} <= kinds
+
+
 def test_a_neighbourhood_solution_is_a_plan_of_the_whole_model(scenario):
     pm, stages, solved = by_hand_start(scenario)
     instance = pm.instance
@@ -128,6 +143,44 @@ def test_a_neighbourhood_solution_is_a_plan_of_the_whole_model(scenario):
         values = new
         pieces.update(free, values)
     assert improved, "no neighbourhood changed the plan by hand: the test shows nothing"
+
+
+def test_a_neighbourhood_keeps_exactly_the_intervals_present_on_days_it_can_reach(scenario):
+    """``Pieces._near`` (intervals by first day, remembered per no-overlap until one of its
+    occurrences changes) against reading every interval of every shared no-overlap and cumulative,
+    for neighbourhoods before and after the plan changes."""
+    pm, _stages, solved = by_hand_start(scenario)
+    values = list(solved.response_proto.solution)
+    pieces = Pieces(pm, values)
+    occurrences = [o.id for o in pm.instance.occurrences]
+    rng = random.Random(5)
+
+    def plainly(c, kept, reach):
+        out = []
+        for k, i in enumerate(pieces._intervals(c)):
+            days = pieces._now(i)
+            if i in kept or (days is not None and any(lo <= days[1] and days[0] <= hi for lo, hi in reach)):
+                out.append((k, i))
+        return out
+
+    checked = 0
+    for _round in range(6):
+        for _ in range(5):
+            free = rng.sample(occurrences, 3)
+            kept = {c for oid in free for c in pieces.constraints[oid]}
+            reach = pieces._reach(free)
+            for c in sorted({c for oid in free for c in pieces.scheduling[oid]}):
+                near = pieces._near(c, kept, reach)
+                assert near == plainly(c, kept, reach)
+                checked += len(near) < len(pieces._intervals(c))
+        # Move one occurrence by a day where the model allows it, as a neighbourhood would.
+        oid = rng.choice(occurrences)
+        start = pm.start[oid].index
+        if values[pm.scheduled[oid].index]:
+            values = list(values)
+            values[start] += 1
+            pieces.update([oid], values)
+    assert checked, "no interval was ever left out: the test shows nothing"
 
 
 def test_a_neighbourhood_keeps_the_team_load_on_every_day_it_can_reach(scenario):

@@ -62,6 +62,7 @@ class Placed:
     start: int
     venue: str
     people: frozenset[str]
+    picked: tuple[str, ...]  # the seat holders (``people`` without the named attendees)
 
 
 class Neighbourhoods:
@@ -76,6 +77,7 @@ class Neighbourhoods:
         self.solves = 0
         self.max_solves: int | None = None  # then CP-SAT's own search takes over (``run``)
         self._least: dict[tuple, object] = {}
+        self._placed: dict[str, Placed | None] = {}  # occurrence -> where it is (``placed``)
         # Beyond LARGE variables each neighbourhood is a small model of its own (``Pieces``), else
         # the whole model with the rest fixed (``whole``).
         self.large = len(pm.model.proto.variables) > LARGE
@@ -104,12 +106,18 @@ class Neighbourhoods:
         return offset + sum(c * values[v] for v, c in zip(variables, coefficients, strict=True))
 
     def placed(self, o: Occurrence) -> Placed | None:
+        """Where and with whom the occurrence is held in the current plan (None: left out);
+        remembered until a neighbourhood that frees it changes the plan."""
+        if o.id in self._placed:
+            return self._placed[o.id]
         pm, values = self.pm, self.values
-        if not values[pm.scheduled[o.id].index]:
-            return None
-        venue = next(v for v, var in pm.at[o.id].items() if values[var.index])
-        people = set(o.fixed) | {p for (_g, p), var in pm.pick[o.id].items() if values[var.index]}
-        return Placed(values[pm.start[o.id].index], venue, frozenset(people))
+        out = None
+        if values[pm.scheduled[o.id].index]:
+            venue = next(v for v, var in pm.at[o.id].items() if values[var.index])
+            picked = tuple(p for (_g, p), var in pm.pick[o.id].items() if values[var.index])
+            out = Placed(values[pm.start[o.id].index], venue, frozenset((*o.fixed, *picked)), picked)
+        self._placed[o.id] = out
+        return out
 
     def shortfall(self, o: Occurrence) -> tuple[int, ...]:
         """How far the occurrence is from its floor in each stage that counts it, in order."""
@@ -345,6 +353,8 @@ class Neighbourhoods:
                 continue
             if self.objective(values) < self.objective():
                 self.values = values
+                for oid in free:  # a neighbourhood changes the decisions of its freed occurrences only
+                    self._placed.pop(oid, None)
                 if self.pieces is not None:
                     self.pieces.update(free, values)
                 improved = True
@@ -357,10 +367,11 @@ class Neighbourhoods:
         if CANDIDATES is None:
             return set()
         pm, values = self.pm, self.values
-        busy: dict[str, int] = defaultdict(int)
+        busy: dict[str, int] = defaultdict(int)  # seats held in the plan, per person
         for o in pm.instance.occurrences:
-            for (_g, p), var in pm.pick[o.id].items():
-                busy[p] += values[var.index]
+            at = self.placed(o)
+            for p in at.picked if at is not None else ():
+                busy[p] += 1
         out: set[int] = set()
         for oid in free:
             o = pm.instance.by_id[oid]
@@ -379,10 +390,13 @@ class Neighbourhoods:
         params = solver.parameters
         params.num_workers = 1
         params.random_seed = self.seed
-        # The full linear relaxation with its cuts: without them (level 1, no cuts) a neighbourhood
-        # of 18 occurrences on the 2,000-occurrence benchmark took 2.3 s instead of 4.4 s, but one
-        # of the 60-event interrupt test scenario 52 s instead of 2.6 s.
-        params.linearization_level = 2
+        # The full linear relaxation with its cuts on a whole model: without them (level 1) one
+        # neighbourhood of the 60-event interrupt test scenario took 52 s instead of 2.6 s. A small
+        # model of its own (beyond LARGE) is solved to optimality either way, about a third faster
+        # with level 1 (five neighbourhoods of the 2,000-occurrence benchmark: 7.1-7.9 s against
+        # 10.7-11.1 s, twice each, the same optima): its LP and cuts took most of its wall time,
+        # which CP-SAT's deterministic time counts at a tenth.
+        params.linearization_level = 1 if self.own_models else 2
         params.cp_model_probing_level = 0
         params.max_deterministic_time = SOLVE_DTIME
         if deadline is not None:

@@ -110,22 +110,17 @@ def _chains(items: list[tuple]) -> list[list[tuple]]:
 
 def _away_interval(pm: PlanModel, person: str, item: tuple):
     """The interval of one item of ``add_attendance_days``: a blocked run, or an attendance."""
-    m = pm.model
     first, _last, o, lo, hi, part = item
     if o is None:
         guard = pm.guard("attendance_days", person)
-        if guard:
-            return m.new_optional_fixed_size_interval_var(first, hi + 1, guard[0], f"blocked_{person}_{first}")
-        return m.new_fixed_size_interval_var(first, hi + 1, f"blocked_{person}_{first}")
+        return pm.interval(None, first, hi + 1, guard[0] if guard else None, f"blocked_{person}_{first}")
     with pm.owned(o.id):
         if part == "all":
             presence = pm.attends_literal(o, person)
         else:
             local, travelling = _local_or_travelling(pm, o, person)
             presence = local if part == "local" else travelling
-        return m.new_optional_fixed_size_interval_var(
-            pm.start[o.id] + lo, hi - lo + 1, presence, f"away_{o.id}_{person}_{lo}"
-        )
+        return pm.interval(pm.start[o.id], lo, hi - lo + 1, presence, f"away_{o.id}_{person}_{lo}")
 
 
 def _local_or_travelling(pm: PlanModel, o, person: str):
@@ -204,11 +199,7 @@ def add_venue(pm: PlanModel) -> None:
                 capacity = inst.scenario.venues[v].capacity
                 if o.size > capacity:
                     m.add(pm.at[o.id][v] == 0).only_enforce_if(pm.guard("capacity", o.event.id, v))
-                intervals[v].append(
-                    m.new_optional_fixed_size_interval_var(
-                        pm.start[o.id], o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}"
-                    )
-                )
+                intervals[v].append(pm.interval(pm.start[o.id], 0, o.duration, pm.at[o.id][v], f"venue_{o.id}_{v}"))
     for v in sorted(intervals):
         if len(intervals[v]) > 1:
             m.add_no_overlap(intervals[v])
@@ -223,9 +214,7 @@ def add_team_load(pm: PlanModel) -> None:
     intervals = []
     for o in inst.occurrences:
         with pm.owned(o.id):
-            load = m.new_optional_fixed_size_interval_var(
-                pm.start[o.id], o.duration, pm.scheduled[o.id], f"load_{o.id}"
-            )
+            load = pm.interval(pm.start[o.id], 0, o.duration, pm.scheduled[o.id], f"load_{o.id}")
         intervals.append(load)
     m.add_cumulative(intervals, [1] * len(intervals), limit)
 

@@ -30,7 +30,6 @@ current value, is a plan of the whole model.
 from __future__ import annotations
 
 import bisect
-import math
 from collections import defaultdict
 
 from ortools.sat.python import cp_model, cp_model_helper
@@ -141,7 +140,8 @@ class Pieces:
             else:
                 self.always.append(c)
         self._listed: dict[int, list[int]] = {}
-        self._shapes: dict[int, tuple | None] = {}  # interval -> (literal, start's terms, offset, size)
+        # interval -> (literal, start's terms, offset, size): as the rules made them, where known
+        self._shapes: dict[int, tuple | None] = dict(pm.interval_shapes)
         self._sums: dict[int, SharedSum] = {
             c: SharedSum(proto.constraints[c].linear, self.owners)
             for c in self.always
@@ -155,9 +155,12 @@ class Pieces:
         old, self.values = self.values, values
         if not old:
             self._days: dict[int, object] = {}  # interval -> its days in the plan (``_now``)
+            self._present: dict[int, tuple] = {}  # no-overlap or cumulative -> ``_present_in``
         for oid in occurrences:
             for c in self.constraints.get(oid, ()):
                 self._days.pop(c, None)
+            for c in self.scheduling.get(oid, ()):
+                self._present.pop(c, None)
         for shared in self._sums.values():
             shared.update(occurrences, old, values)
 
@@ -175,10 +178,7 @@ class Pieces:
         # A no-overlap keeps the intervals of freed occurrences, and the intervals present in the
         # plan on days a freed one can reach: the others constrain nothing a freed one can do.
         reach = self._reach(free)
-        listed = {
-            c: [(k, i) for k, i in enumerate(self._intervals(c)) if i in kept or self._meets(i, reach)]
-            for c in scheduling
-        }
+        listed = {c: self._near(c, kept, reach) for c in scheduling}
         for i in sorted({i for entries in listed.values() for _k, i in entries}):
             if i in kept or self._now(i) is OTHER:
                 builder.interval(i)
@@ -310,17 +310,39 @@ class Pieces:
             self._days[interval] = days
         return days
 
-    def _meets(self, interval: int, reach: list[tuple[int, int]]) -> bool:
-        """The interval is present in the current plan (a fixed one always is) on a day in
-        ``reach``; an interval of another shape than the rules make is always kept."""
-        days = self._now(interval)
-        if days is OTHER:
-            return True
-        if days is None:
-            return False
-        first, last = days
-        at = bisect.bisect_right(reach, (last, math.inf)) - 1
-        return at >= 0 and reach[at][1] >= first
+    def _near(self, c: int, kept: set[int], reach: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """(position, interval) of the intervals of a no-overlap or cumulative that a neighbourhood
+        keeps: those of freed occurrences (in ``kept``), those present in the current plan (a fixed
+        one always is) on a day in ``reach``, and any of another shape than the rules make."""
+        intervals = self._intervals(c)
+        firsts, rows, longest, other = self._present_in(c)
+        positions = {k for k, i in enumerate(intervals) if i in kept}
+        positions.update(other)
+        for lo, hi in reach:
+            # Present from ``first`` to ``last``: it meets [lo, hi] when first <= hi and last >= lo,
+            # so first >= lo - longest.
+            for _first, last, k in rows[bisect.bisect_left(firsts, lo - longest) : bisect.bisect_right(firsts, hi)]:
+                if last >= lo:
+                    positions.add(k)
+        return [(k, intervals[k]) for k in sorted(positions)]
+
+    def _present_in(self, c: int) -> tuple:
+        """A no-overlap's or cumulative's intervals present in the current plan, by first day:
+        (their first days, (first, last, position) each, the longest's length - 1, the positions of
+        those of another shape); remembered until one of its occurrences changes."""
+        present = self._present.get(c)
+        if present is None:
+            rows, other = [], []
+            for k, i in enumerate(self._intervals(c)):
+                days = self._now(i)
+                if days is OTHER:
+                    other.append(k)
+                elif days is not None:
+                    rows.append((*days, k))
+            rows.sort()
+            longest = max((last - first for first, last, _k in rows), default=0)
+            present = self._present[c] = ([row[0] for row in rows], rows, longest, other)
+        return present
 
 
 OTHER = object()  # an interval of another shape (``Pieces._now``)
