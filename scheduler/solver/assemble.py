@@ -77,21 +77,22 @@ class Builder:
         n = self.variable(variable_of(ref))
         return n if ref >= 0 else -n - 1
 
-    def enforcement(self, ct) -> list[int] | None:
+    def enforcement(self, refs) -> list[int] | None:
         """The enforcement literals that stay (those of freed variables), or None when one of the
         others is false in the current plan: the constraint is then inactive and left out."""
         out = []
-        for ref in ct.enforcement_literal:
+        for ref in refs:
             if variable_of(ref) in self.freed:
                 out.append(self.literal(ref))
             elif not is_true(ref, self.values):
                 return None
         return out
 
-    def expression(self, source, target) -> None:
-        """Copies a linear expression with the terms of fixed variables made constants."""
-        offset = source.offset
-        for v, c in zip(source.vars, source.coeffs, strict=True):
+    def expression(self, source: tuple, target) -> None:
+        """Copies a linear expression (``decoded``: variables, coefficients, offset) with the terms
+        of fixed variables made constants."""
+        variables, coefficients, offset = source
+        for v, c in zip(variables, coefficients, strict=True):
             if v in self.freed:
                 target.vars.append(self.variable(v))
                 target.coeffs.append(c)
@@ -100,47 +101,45 @@ class Builder:
         target.offset = offset
 
     def interval(self, i: int) -> None:
-        ct = self.source.constraints[i]
-        enforcement = self.enforcement(ct)
+        _kind, refs, parts = self.pieces.decoded(i)
+        enforcement = self.enforcement(refs)
         if enforcement is None:
             self.intervals[i] = None
             return
         self.intervals[i] = len(self.proto.constraints)
         new = self.proto.constraints.add()
-        new.name = ct.name
         new.enforcement_literal.extend(enforcement)
-        for part in ("start", "end", "size"):
-            self.expression(getattr(ct.interval, part), getattr(new.interval, part))
+        for part, source in zip((new.interval.start, new.interval.end, new.interval.size), parts, strict=True):
+            self.expression(source, part)
 
     def constraint(self, c: int) -> None:
-        ct = self.source.constraints[c]
-        if ct.has_interval():
+        kind, refs, body = self.pieces.decoded(c)
+        if kind == "interval":
             return  # an interval no kept no-overlap lists: it constrains nothing here
-        enforcement = self.enforcement(ct)
+        if kind not in ("linear", "lin_max", *BOOLEAN_KINDS):
+            raise NotImplementedError(f"constraint {c}: {self.source.constraints[c]}")
+        enforcement = self.enforcement(refs)
         if enforcement is None:
             return
-        if ct.has_linear():
+        if kind == "linear":
             variables, coefficients, constant = [], [], 0
-            for v, k in zip(ct.linear.vars, ct.linear.coeffs, strict=True):
+            for v, k in zip(*body[:2], strict=True):
                 if v in self.freed:
                     variables.append(v)
                     coefficients.append(k)
                 else:
                     constant += k * self.values[v]
-            self._linear(variables, coefficients, constant, list(ct.linear.domain), enforcement, f"constraint {c}")
+            self._linear(variables, coefficients, constant, body[2], enforcement, f"constraint {c}")
             return
         new = self.proto.constraints.add()
         new.enforcement_literal.extend(enforcement)
-        if ct.has_lin_max():
-            self.expression(ct.lin_max.target, new.lin_max.target)
-            for expr in ct.lin_max.exprs:
+        if kind == "lin_max":
+            target, exprs = body
+            self.expression(target, new.lin_max.target)
+            for expr in exprs:
                 self.expression(expr, new.lin_max.exprs.add())
             return
-        for kind in ("bool_and", "bool_or", "at_most_one", "exactly_one"):
-            if getattr(ct, f"has_{kind}")():
-                getattr(new, kind).literals.extend(self.literal(ref) for ref in getattr(ct, kind).literals)
-                return
-        raise NotImplementedError(f"constraint {c}: {ct}")
+        getattr(new, kind).literals.extend(self.literal(ref) for ref in body)
 
     def shared_sum(self, shared: SharedSum, free: list[str]) -> None:
         variables, coefficients, constant = [], [], shared.total
@@ -190,10 +189,10 @@ class Builder:
             return
         new = self.proto.constraints.add()
         demands = ct.cumulative.demands  # the original's: kept as they are
-        self.expression(ct.cumulative.capacity, new.cumulative.capacity)
+        self.expression(_expression(ct.cumulative.capacity), new.cumulative.capacity)
         for k, i in variable:
             new.cumulative.intervals.append(self.intervals[i])
-            self.expression(demands[k], new.cumulative.demands.add())
+            self.expression(_expression(demands[k]), new.cumulative.demands.add())
         steps: dict[int, int] = defaultdict(int)
         for k, (first, last) in constant:
             demand = demands[k]
@@ -218,6 +217,34 @@ class Builder:
             interval = self.proto.constraints.add().interval
             interval.start.offset, interval.size.offset, interval.end.offset = first, last - first + 1, last + 1
         return n
+
+
+BOOLEAN_KINDS = ("bool_and", "bool_or", "at_most_one", "exactly_one")
+
+
+def decode(ct) -> tuple:
+    """A constraint of the proto as plain Python values, read once: ``(kind, enforcement literals,
+    body)``; reading the proto through its Python wrapper costs a call per field and per element,
+    and a neighbourhood's model copies thousands of constraints, the same ones again and again.
+    Bodies: an interval's (start, end, size) expressions, a linear's (variables, coefficients,
+    domain), a lin_max's (target, expressions), a Boolean constraint's literals; another kind's
+    None (``Builder`` refuses it)."""
+    refs = list(ct.enforcement_literal)
+    if ct.has_interval():
+        parts = (ct.interval.start, ct.interval.end, ct.interval.size)
+        return "interval", refs, tuple(_expression(e) for e in parts)
+    if ct.has_linear():
+        return "linear", refs, (list(ct.linear.vars), list(ct.linear.coeffs), list(ct.linear.domain))
+    if ct.has_lin_max():
+        return "lin_max", refs, (_expression(ct.lin_max.target), [_expression(e) for e in ct.lin_max.exprs])
+    for kind in BOOLEAN_KINDS:
+        if getattr(ct, f"has_{kind}")():
+            return kind, refs, list(getattr(ct, kind).literals)
+    return "other", refs, None
+
+
+def _expression(expr) -> tuple[list[int], list[int], int]:
+    return list(expr.vars), list(expr.coeffs), expr.offset
 
 
 def variable_of(ref: int) -> int:

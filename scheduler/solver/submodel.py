@@ -34,7 +34,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.solver.assemble import Builder, SharedSum, is_true
+from scheduler.solver.assemble import Builder, SharedSum, decode, is_true
 
 
 class Neighbourhood:
@@ -140,6 +140,7 @@ class Pieces:
             else:
                 self.always.append(c)
         self._listed: dict[int, list[int]] = {}
+        self._decoded: dict[int, tuple] = {}  # constraint -> ``decoded``
         # interval -> (literal, start's terms, offset, size): as the rules made them, where known
         self._shapes: dict[int, tuple | None] = dict(pm.interval_shapes)
         self._sums: dict[int, SharedSum] = {
@@ -264,6 +265,13 @@ class Pieces:
             else:
                 merged.append((lo, hi))
         return merged
+
+    def decoded(self, c: int) -> tuple:
+        """Constraint ``c`` of the whole model as plain values (``assemble.decode``), read once."""
+        out = self._decoded.get(c)
+        if out is None:
+            out = self._decoded[c] = decode(self.proto.constraints[c])
+        return out
 
     def shape(self, interval: int) -> tuple | None:
         """(presence literal or None, start's variables, their coefficients, start's offset, size)
