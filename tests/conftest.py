@@ -60,6 +60,23 @@ def ilecu_plan(ilecu_plan_file) -> dict:
     return plan
 
 
+# The output tests' defaults: the ILECU example's scenario and its solved plan, loaded once per
+# module (a test may change them). A module about another scenario defines its own ``scenario``.
+@pytest.fixture(scope="module")
+def scenario():
+    from scheduler.loader import load
+
+    return load(ILECU)
+
+
+@pytest.fixture(scope="module")
+def plan(ilecu_plan_file, ilecu_plan):
+    """The solved ILECU plan as ``scheduler.plan.Plan`` (``ilecu_plan`` checked it first)."""
+    from scheduler import plan as plan_json
+
+    return plan_json.load(ilecu_plan_file)
+
+
 @pytest.fixture
 def cli():
     """Run the command line in-process: ``cli("solve", path, "-o", out)`` -> click Result."""

@@ -16,22 +16,10 @@ import pytest
 import vobject
 from calendar_outputs import EPOCH, NOW, libical_available, libical_read, render, replanned
 
-from scheduler import plan as plan_json
 from scheduler.errors import UsageError
-from scheduler.loader import load
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 ITIP_ATTENDEE_IN_PUBLISH = "Failed iTIP restrictions for ATTENDEE property. Expected 0 instances"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):  # ilecu_plan: the session's plan, checked against the spec
-    return plan_json.load(ilecu_plan_file)
 
 
 @pytest.fixture(scope="module")

@@ -21,21 +21,7 @@ from babel.messages.mofile import write_mo
 from calendar_outputs import NOW, libical_available, libical_read, render, replanned
 from scheduler.plugins.i18n import Language, language_for
 
-from scheduler import plan as plan_json
 from scheduler.costs import CostTable
-from scheduler.loader import load
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):  # ilecu_plan: the session's plan, checked against the spec
-    return plan_json.load(ilecu_plan_file)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -26,10 +25,6 @@ import pytest
 from calendar_outputs import render
 from scheduler.plugins.icalbuild import split_by_uid
 
-from scheduler import plan as plan_json
-from scheduler.loader import load
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 USER = "coordinator"
 CALENDAR = f"/{USER}/ilecu/"
 NS = {"D": "DAV:", "C": "urn:ietf:params:xml:ns:caldav"}
@@ -131,16 +126,6 @@ level = warning
             process.kill()
             process.wait()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):
-    return plan_json.load(ilecu_plan_file)
 
 
 @pytest.fixture(scope="module")

@@ -23,23 +23,9 @@ from scheduler.plugins import fanout, icalbuild, invitations, mailbuild, mailpol
 from scheduler.plugins.briefing import attendee_briefing, description_text
 from scheduler.plugins.i18n import language_for
 
-from scheduler import plan as plan_json
 from scheduler.errors import UsageError
-from scheduler.loader import load
 from scheduler.pluginhost import PluginError
 from scheduler.rendering import RenderContext
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):
-    return plan_json.load(ilecu_plan_file)
 
 
 @pytest.fixture(scope="module")

@@ -20,22 +20,8 @@ from scheduler.plugins import ical, icalbuild, invitations, mailbuild, mailpolic
 from scheduler.plugins.briefing import attendee_briefing
 from scheduler.plugins.i18n import language_for
 
-from scheduler import plan as plan_json
-from scheduler.loader import load
 from scheduler.rendering import RenderContext
 from scheduler.templating import environment, translated_template
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):
-    return plan_json.load(ilecu_plan_file)
 
 
 def files_of(folder: Path, written) -> dict[str, bytes]:

@@ -25,22 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scheduler.plugins import eventlines, icalbuild
 
-from scheduler import plan as plan_json
 from scheduler import templating
-from scheduler.loader import load
 from scheduler.rendering import RenderContext
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):
-    return plan_json.load(ilecu_plan_file)
 
 
 def files_of(folder: Path, written) -> dict[str, bytes]:

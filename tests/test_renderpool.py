@@ -12,26 +12,14 @@ import pytest
 from calendar_outputs import NOW, render
 from click.testing import CliRunner
 
-from scheduler import plan as plan_json
 from scheduler.cli import main
 from scheduler.errors import UsageError
-from scheduler.loader import load
 from scheduler.pluginhost import PluginError, render_all
 from scheduler.rendering import OutputFormat, RenderContext
 from scheduler.renderpool import Batch, drive, run_batches, staged, stages_of
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 WORKER_SETTINGS = ["1", "2"]
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(ilecu_plan_file, ilecu_plan):
-    return plan_json.load(ilecu_plan_file)
 
 
 def context_in(folder: Path, workers: str) -> RenderContext:
