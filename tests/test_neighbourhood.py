@@ -96,6 +96,27 @@ def test_small_models_leave_out_all_but_a_few_new_seat_candidates(scenario, monk
     assert held and all(list(d) == [0, 0] for d in held)
 
 
+def test_on_small_models_only_people_a_neighbourhood_may_pick_bring_their_occurrences_in(scenario, monkeypatch):
+    """Freeing the occurrence that keeps an officer away is of use only where the small model lets
+    the target pick that officer: the blockers are looked for among the people it may pick
+    (``_unpicked``'s complement), the whole model still among all the cheapest."""
+    pm, stages, solved = by_hand_start(scenario)
+    whole = Neighbourhoods(pm, stages, solved)
+    monkeypatch.setattr(neighbourhood, "LARGE", 0)
+    monkeypatch.setattr(neighbourhood, "CANDIDATES", 1)
+    own = Neighbourhoods(pm, stages, solved)
+    narrower = 0
+    for o in pm.instance.occurrences:
+        zero = own._unpicked([o.id])
+        may_pick = set(o.fixed) | {p for (_g, p), var in pm.pick[o.id].items() if var.index not in zero}
+        for v in o.event.venues:
+            assert whole._wanted_people(o, v) == whole._cheapest_people(o, v)
+            wanted = own._wanted_people(o, v)
+            assert set(wanted) == set(own._cheapest_people(o, v)) & may_pick
+            narrower += len(wanted) < len(own._cheapest_people(o, v))
+    assert narrower, "every cheapest officer may be picked: the test shows nothing"
+
+
 def test_neighbourhoods_solved_two_at_a_time_give_a_valid_plan_the_same_every_run(tmp_path_factory, monkeypatch):
     """With two workers, small models are solved two at a time from the same plan; the groups
     share no occurrence, constraint, venue or person, and the plan put together from both is

@@ -242,8 +242,9 @@ class Neighbourhoods:
         now = self.value(self.pm.occurrence_cost[o.id]) if here is not None else None
         out = list(series)
         options = []
+        wanted = {v: self._wanted_people(o, v) for v in o.event.venues}
         for distance, day, venue in self._options(o, first, last, centre, now):
-            blockers = occupancy.blocking(o, day, venue, self._cheapest_people(o, venue))
+            blockers = occupancy.blocking(o, day, venue, wanted[venue])
             blockers += [q for q in self._order_blockers(o, day) if q not in blockers]
             options.append((len(blockers), distance, day, venue, blockers))
         options.sort(key=lambda option: option[:4])
@@ -299,6 +300,23 @@ class Neighbourhoods:
         if key not in self._least:
             self._least[key] = least_at(self.pm, o, venue)
         return self._least[key]
+
+    def _wanted_people(self, o: Occurrence, venue: str) -> list[str]:
+        """The people whose days stand in the way of holding ``o`` at ``venue``: the cheapest
+        there (``_cheapest_people``), and on a model of its own only those its seat groups may pick
+        (``_unpicked``): the occurrences holding the others would be freed for nothing."""
+        wanted = self._cheapest_people(o, venue)
+        if not self.own_models or CANDIDATES is None:
+            return wanted
+        allowed = set(o.fixed) | self._allowed(o)
+        return [p for p in wanted if p in allowed]
+
+    def _allowed(self, o: Occurrence) -> set[str]:
+        """The seat candidates a small model lets ``o`` pick (``_unpicked``): those it has now and,
+        per seat group, the ``CANDIDATES`` others cheapest where it is cheapest, the least busy
+        first."""
+        left_out = set(self._left_out(o, self._busy()))
+        return {p for (_g, p), var in self.pm.pick[o.id].items() if var.index not in left_out}
 
     def _cheapest_people(self, o: Occurrence, venue: str) -> list[str]:
         """Per seat group, the candidates who cost no more at ``venue`` than the group's
@@ -366,23 +384,30 @@ class Neighbourhoods:
         cheapest venue, the least busy in the plan first."""
         if CANDIDATES is None:
             return set()
-        pm, values = self.pm, self.values
-        busy: dict[str, int] = defaultdict(int)  # seats held in the plan, per person
-        for o in pm.instance.occurrences:
+        busy = self._busy()
+        return {v for oid in free for v in self._left_out(self.pm.instance.by_id[oid], busy)}
+
+    def _busy(self) -> dict[str, int]:
+        """Seats held in the plan, per person."""
+        busy: dict[str, int] = defaultdict(int)
+        for o in self.pm.instance.occurrences:
             at = self.placed(o)
             for p in at.picked if at is not None else ():
                 busy[p] += 1
-        out: set[int] = set()
-        for oid in free:
-            o = pm.instance.by_id[oid]
-            venue = min(o.event.venues, key=lambda v: (self._least_at(o, v), v))
-            for g, group in enumerate(o.seat_groups):
-                picks = pm.pick[oid]
-                others = sorted(
-                    (p for p in group.candidates if not values[picks[(g, p)].index]),
-                    key=lambda p: (sum(pm.attendee_cost(o, p, venue).values()), busy[p], p),
-                )
-                out.update(picks[(g, p)].index for p in others[CANDIDATES:])
+        return busy
+
+    def _left_out(self, o: Occurrence, busy: dict[str, int]) -> list[int]:
+        """``_unpicked`` for one occurrence: the indexes of the pick variables held at 0."""
+        pm, values = self.pm, self.values
+        venue = min(o.event.venues, key=lambda v: (self._least_at(o, v), v))
+        picks = pm.pick[o.id]
+        out = []
+        for g, group in enumerate(o.seat_groups):
+            others = sorted(
+                (p for p in group.candidates if not values[picks[(g, p)].index]),
+                key=lambda p: (sum(pm.attendee_cost(o, p, venue).values()), busy[p], p),
+            )
+            out += [picks[(g, p)].index for p in others[CANDIDATES:]]
         return out
 
     def _solver(self, deadline: float | None) -> cp_model.CpSolver:
