@@ -34,7 +34,7 @@ from scheduler.commands.replan import load_previous, previous_option
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Search threads; default: the machine's cores, at most 8.",
+    help="Processors the search may use (its threads, and on large plans a second process at the start); default: the machine's cores, at most 8.",
 )
 @click.option(
     "--seed",
