@@ -198,7 +198,7 @@ class Builder:
             demand = demands[k]
             if any(v in self.freed for v in demand.vars):
                 raise NotImplementedError(f"constraint {c}: a freed demand on a constant interval")
-            load = demand.offset + sum(c * self.values[v] for v, c in zip(demand.vars, demand.coeffs, strict=True))
+            load = evaluate(demand, self.values)
             steps[first] += load
             steps[last + 1] -= load
         level, since = 0, None
@@ -245,6 +245,11 @@ def decode(ct) -> tuple:
 
 def _expression(expr) -> tuple[list[int], list[int], int]:
     return list(expr.vars), list(expr.coeffs), expr.offset
+
+
+def evaluate(expr, values: list[int]) -> int:
+    """A linear expression of the proto (start, size, demand, capacity) in ``values``."""
+    return expr.offset + sum(c * values[v] for v, c in zip(expr.vars, expr.coeffs, strict=True))
 
 
 def variable_of(ref: int) -> int:

@@ -34,7 +34,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.solver.assemble import Builder, SharedSum, decode, is_true
+from scheduler.solver.assemble import Builder, SharedSum, decode, evaluate, is_true
 
 
 class Neighbourhood:
@@ -127,6 +127,8 @@ class Pieces:
             constraint_owners[c0:c1] = [owners] * (c1 - c0)
         self.always: list[int] = []
         self.scheduling: dict[str, list[int]] = defaultdict(list)  # occurrence -> shared no-overlaps
+        self._listed: dict[int, list[int]] = {}  # shared no-overlap or cumulative -> its intervals
+        self._no_overlaps: set[int] = set()  # those of them that are no-overlaps
         for c, owners in enumerate(constraint_owners):
             if owners:
                 continue
@@ -134,12 +136,15 @@ class Pieces:
             if ct.has_interval():
                 continue  # an unowned interval (blocked days) is kept where a kept no-overlap lists it
             if ct.has_no_overlap() or ct.has_cumulative():
-                intervals = ct.no_overlap.intervals if ct.has_no_overlap() else ct.cumulative.intervals
+                if ct.has_no_overlap():
+                    self._no_overlaps.add(c)
+                    intervals = self._listed[c] = list(ct.no_overlap.intervals)
+                else:
+                    intervals = self._listed[c] = list(ct.cumulative.intervals)
                 for oid in sorted({o for i in intervals for o in constraint_owners[i]}):
                     self.scheduling[oid].append(c)
             else:
                 self.always.append(c)
-        self._listed: dict[int, list[int]] = {}
         self._decoded: dict[int, tuple] = {}  # constraint -> ``decoded``
         # interval -> (literal, start's terms, offset, size): as the rules made them, where known
         self._shapes: dict[int, tuple | None] = dict(pm.interval_shapes)
@@ -198,7 +203,7 @@ class Pieces:
 
     def no_overlaps(self, oid: str) -> set[int]:
         """The shared no-overlaps (a venue's, a person's days) an occurrence takes part in."""
-        return {c for c in self.scheduling.get(oid, ()) if self.proto.constraints[c].has_no_overlap()}
+        return {c for c in self.scheduling.get(oid, ()) if c in self._no_overlaps}
 
     def compatible(self, free: list[str], values: list[int]) -> bool:
         """Whether ``values``, the current plan with a neighbourhood's solution for ``free`` put in,
@@ -206,9 +211,7 @@ class Pieces:
         same plan and already put in: the cumulatives (the team's load) and the constraints on the
         whole plan (the budget caps). Two neighbourhoods solved together share no occurrence, no
         constraint tag and no no-overlap (``Neighbourhoods._gather``), so nothing else can clash."""
-        cumulatives = {
-            c for oid in free for c in self.scheduling.get(oid, ()) if self.proto.constraints[c].has_cumulative()
-        }
+        cumulatives = {c for oid in free for c in self.scheduling.get(oid, ()) if c not in self._no_overlaps}
         if not all(self._fits(c, values) for c in sorted(cumulatives)):
             return False
         for c in self.always:
@@ -225,7 +228,7 @@ class Pieces:
     def _fits(self, c: int, values: list[int]) -> bool:
         """A cumulative holds in ``values``: on no day do the present intervals' demands pass its capacity."""
         ct = self.proto.constraints[c].cumulative
-        capacity = _evaluate(ct.capacity, values)
+        capacity = evaluate(ct.capacity, values)
         steps: dict[int, int] = defaultdict(int)
         for k, i in enumerate(self._intervals(c)):
             shape = self.shape(i)
@@ -234,7 +237,7 @@ class Pieces:
             if shape[0] is not None and not is_true(shape[0], values):
                 continue
             first, last = self._span(i, values)
-            demand = _evaluate(ct.demands[k], values)
+            demand = evaluate(ct.demands[k], values)
             steps[first] += demand
             steps[last + 1] -= demand
         load = 0
@@ -245,9 +248,7 @@ class Pieces:
         return True
 
     def _intervals(self, c: int) -> list[int]:
-        if c not in self._listed:
-            ct = self.proto.constraints[c]
-            self._listed[c] = list(ct.no_overlap.intervals if ct.has_no_overlap() else ct.cumulative.intervals)
+        """The intervals of a shared no-overlap or cumulative, in its order."""
         return self._listed[c]
 
     def _reach(self, free: list[str]) -> list[tuple[int, int]]:
@@ -355,8 +356,3 @@ class Pieces:
 
 OTHER = object()  # an interval of another shape (``Pieces._now``)
 _UNKNOWN = object()
-
-
-def _evaluate(expr, values: list[int]) -> int:
-    """A linear expression of the proto (start, size, demand, capacity) in ``values``."""
-    return expr.offset + sum(c * values[v] for v, c in zip(expr.vars, expr.coeffs, strict=True))
