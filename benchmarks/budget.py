@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from world import per_diem_euros
 
-from scheduler.costs import distance_km
-from scheduler.domain import Location
-from scheduler.rates import distance_bands_cents
+from scheduler.scenario.costs import distance_km
+from scheduler.scenario.domain import Location
+from scheduler.scenario.rates import distance_bands_cents
 
 if TYPE_CHECKING:
     from generate import Generator

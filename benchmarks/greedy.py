@@ -2,7 +2,7 @@
 
 Events by window start (an event after the ones it must follow), each occurrence on its earliest
 feasible day, at the venue with the lowest hire cost, with the first free people of each seat
-pool in the scenario's order (``scheduler.solver.firstfit`` with the "by hand" policy). The
+pool in the scenario's order (``scheduler.search.firstfit`` with the "by hand" policy). The
 "careful" variant picks the venue and the people that make the occurrence cheapest, a
 coordinator who prices every option in the spreadsheet; both are reported.
 
@@ -22,10 +22,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
 from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence, to_dict
-from scheduler.solver.firstfit import FirstFit, Policy
+from scheduler.scenario.loader import load
+from scheduler.search.firstfit import FirstFit, Policy
 
 BY_HAND = Policy(venue="hire", people="first")
 CAREFUL = Policy(venue="total", people="cheapest")

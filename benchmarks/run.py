@@ -104,7 +104,7 @@ def plan_summary(path: Path, plan: dict) -> dict:
     """Cost, optional events scheduled and the checker's verdict for one plan dict."""
     from plan_checker import check_plan
 
-    from scheduler.loader import load
+    from scheduler.scenario.loader import load
 
     scenario = load(path)
     optional = [o for o in plan["occurrences"] if scenario.events[o["event"]].optional]
@@ -119,9 +119,9 @@ def plan_summary(path: Path, plan: dict) -> dict:
 
 
 def greedy_results(path: Path) -> dict:
-    from scheduler.instance import Instance
-    from scheduler.loader import load
+    from scheduler.model.instance import Instance
     from scheduler.plan import to_dict
+    from scheduler.scenario.loader import load
 
     out = {}
     for name, policy in (("by_hand", BY_HAND), ("careful", CAREFUL)):
@@ -142,8 +142,8 @@ def bench_size(name: str, size: Size | None, workers: list[int], runs: int, time
     print(f"[{name}] {path}", file=sys.stderr, flush=True)
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     result: dict = {"scenario": str(shown), "greedy": greedy_results(path), "solver": {}}
-    from scheduler.instance import Instance
-    from scheduler.loader import load
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
 
     inst = Instance(load(path))
     result["occurrences"] = len(inst.occurrences)

@@ -18,10 +18,10 @@ import json  # noqa: E402
 import resource  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from scheduler.instance import Instance  # noqa: E402
-from scheduler.loader import load  # noqa: E402
+from scheduler.model.instance import Instance  # noqa: E402
 from scheduler.plan import dumps  # noqa: E402
-from scheduler.solver.solve import SolveOptions, solve  # noqa: E402
+from scheduler.scenario.loader import load  # noqa: E402
+from scheduler.solver.lexicographic import SolveOptions, solve  # noqa: E402
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ the beneficiary states first, then their neighbours. Austria is always there as 
 the implementing organisation; the Netherlands and France host Europol and INTERPOL, the usual
 study-visit destinations.
 
-Per diem: the figures of the shipped table (``scheduler.rates``, Commission Decision
+Per diem: the figures of the shipped table (``scheduler.scenario.rates``, Commission Decision
 C(2024)5405) where it has the country; for the other countries an illustrative figure of the
 same order, written explicitly into each generated scenario (benchmarks need plausible
 amounts, not the published ones, and the scenario file says so).
@@ -14,7 +14,7 @@ amounts, not the published ones, and the scenario file says so).
 
 from __future__ import annotations
 
-from scheduler.rates import EU_PER_DIEM_2024
+from scheduler.scenario.rates import EU_PER_DIEM_2024
 
 # country -> ((city id, city, zone, lat, lon), second city), in the order partners are added.
 PARTNERS: dict[str, tuple[tuple[str, str, str, float, float], ...]] = {

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from scheduler.calendars.busy import CalendarFileError, busy_days
 
-from scheduler.domain import DateRange, Scenario
 from scheduler.errors import Problem, ScenarioError
+from scheduler.scenario.domain import DateRange, Scenario
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class CalendarReport:
 def calendar_report(scenario: Scenario) -> CalendarReport:
     """Read every calendar of ``scenario``; raises ``ScenarioError`` listing every file that
     cannot be used, at its place in the scenario (``people[3].busy``)."""
-    from scheduler.instance import TRAVEL_PAD
+    from scheduler.model.instance import TRAVEL_PAD
 
     project = scenario.project
     horizon = DateRange(project.start, project.end)

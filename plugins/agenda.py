@@ -26,11 +26,11 @@ from zoneinfo import ZoneInfo
 from scheduler.plugins.agenda_programme import kind_name, programme
 
 from scheduler import OutputFormat, RenderContext, hookimpl
-from scheduler.countries import country_name
-from scheduler.domain import AgendaItem, Event, Scenario
 from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
-from scheduler.renderpool import Batch, staged
+from scheduler.render.pool import Batch, staged
+from scheduler.scenario.countries import country_name
+from scheduler.scenario.domain import AgendaItem, Event, Scenario
 
 DEFAULT_LOCALE = "en_GB"
 
@@ -116,7 +116,7 @@ class Agenda:
 
 
 def _stages(context: RenderContext):
-    """One batch: the two files of each occurrence (see ``scheduler.renderpool``)."""
+    """One batch: the two files of each occurrence (see ``scheduler.render.pool``)."""
     locale = locale_option(context.options)
     for name in ("agenda.html", "agenda.md.j2") if context.plan.scheduled else ():
         context.templates.get_template(name)  # loaded here, once, rather than in every worker

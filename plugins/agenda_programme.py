@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scheduler.domain import AgendaItem, Event
+from scheduler.scenario.domain import AgendaItem, Event
 
 Slot = tuple[str, str, str]  # "09:00", "09:30", title; {n} in a title is the module number
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from scheduler.plugins.i18n import N_, Language
 from scheduler.plugins.shared import remembered
 
-from scheduler.costs import CostTable, nights_away
-from scheduler.domain import Person, Scenario
 from scheduler.plan import PlannedOccurrence
+from scheduler.scenario.costs import CostTable, nights_away
+from scheduler.scenario.domain import Person, Scenario
 
 KIND_LABELS = {
     "conference": N_("Conference"),

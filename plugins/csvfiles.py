@@ -25,8 +25,8 @@ import io
 from pathlib import Path
 
 from scheduler import OutputFormat, RenderContext, hookimpl
-from scheduler.costs import BASE_CATEGORIES
 from scheduler.plan import Plan
+from scheduler.scenario.costs import BASE_CATEGORIES
 
 ENCODING = "utf-8-sig"  # UTF-8 with BOM: Excel reads files without it in the system's code page
 

@@ -3,7 +3,7 @@
 ``fan_out(context, items, function)`` calls ``function(context, chunk)`` on consecutive chunks of
 ``items`` and returns the concatenation of what the calls return, in the order of ``items``: the
 same list, and the same files, as ``function(context, items)``. It is one ``Batch`` run on its
-own by ``scheduler.renderpool`` (see there for the worker processes, ``--option workers=N`` and
+own by ``scheduler.render.pool`` (see there for the worker processes, ``--option workers=N`` and
 how failures come back). The built-in formats do not call it: they yield their batches to the
 host (``renderpool.staged``), which runs the batches of every format on the same processes.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from scheduler.renderpool import MAX_WORKERS, MIN_ITEMS, WORKERS_OPTION, Batch, run_batches, workers
+from scheduler.render.pool import MAX_WORKERS, MIN_ITEMS, WORKERS_OPTION, Batch, run_batches, workers
 
 __all__ = ["MAX_WORKERS", "MIN_ITEMS", "WORKERS_OPTION", "fan_out", "workers"]
 

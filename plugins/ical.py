@@ -30,7 +30,7 @@ from scheduler.plugins.shared import REQUEST_TEMPLATE, remembered
 from scheduler import OutputFormat, hookimpl
 from scheduler.errors import UsageError
 from scheduler.plan import PlannedOccurrence
-from scheduler.renderpool import Batch, staged
+from scheduler.render.pool import Batch, staged
 
 ATTENDEES_OPTION = "ical.attendees"
 
@@ -47,7 +47,7 @@ def register_output_formats():
 
 
 def _stages(context):
-    """Two batches (see ``scheduler.renderpool``): each occurrence's events, its own file and
+    """Two batches (see ``scheduler.render.pool``): each occurrence's events, its own file and
     each attendee's ``DESCRIPTION``; then the people's feeds. The plan feed is put together here."""
     with_attendees = _flag(context.options, ATTENDEES_OPTION, default=True)
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))

@@ -50,8 +50,8 @@ from scheduler.plugins.icallines import (  # noqa: F401 - icalbuild.text_line...
 from scheduler.plugins.vtimezone import vtimezone
 
 from scheduler import __version__
-from scheduler.domain import AgendaItem, Event, Person
 from scheduler.plan import PlannedOccurrence
+from scheduler.scenario.domain import AgendaItem, Event, Person
 
 PRODID = f"-//scheduler//scheduler {__version__}//EN"
 

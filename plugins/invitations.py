@@ -46,10 +46,10 @@ from scheduler.plugins.mailpolicy import smtp_policy
 from scheduler.plugins.shared import REQUEST_TEMPLATE, known
 
 from scheduler import OutputFormat, hookimpl
-from scheduler.domain import Person
 from scheduler.plan import PlannedOccurrence
-from scheduler.renderpool import Batch, staged
-from scheduler.templating import translated_template
+from scheduler.render.pool import Batch, staged
+from scheduler.render.templating import translated_template
+from scheduler.scenario.domain import Person
 
 POLICY = smtp_policy()  # email.policy.SMTP: CRLF line ends, RFC 2047 encoded words for non-ASCII names
 
@@ -66,7 +66,7 @@ def register_output_formats():
 
 
 def _stages(context):
-    """One batch: the invitations to each scheduled occurrence (see ``scheduler.renderpool``);
+    """One batch: the invitations to each scheduled occurrence (see ``scheduler.render.pool``);
     then the cancellations, here."""
     scenario = context.scenario
     scheduled = sorted(context.plan.scheduled, key=lambda o: (o.start, o.id))
@@ -207,7 +207,7 @@ def cancellation(context, withdrawal: Withdrawal, person: Person) -> MessageValu
 
 def _template(context, name: str, language: Language):
     """The template with its words already in ``language`` (``_template_values`` hands it the same
-    ``gettext``): ``scheduler.templating.translated_template``. ``Language.code`` names the catalog
+    ``gettext``): ``scheduler.render.templating.translated_template``. ``Language.code`` names the catalog
     (languages without one of their own are English, the source text, whatever their dates)."""
     return translated_template(context.templates, name, language.code, language.gettext)
 

@@ -27,10 +27,10 @@ from scheduler.plugins.agenda_programme import KIND_NAMES, kind_name
 from scheduler.plugins.report_timeline import Timeline, build_timeline
 
 from scheduler import OutputFormat, RenderContext, hookimpl
-from scheduler.countries import country_name
-from scheduler.domain import Scenario
 from scheduler.money import format_money
 from scheduler.plan import Plan
+from scheduler.scenario.countries import country_name
+from scheduler.scenario.domain import Scenario
 
 PERSON_CATEGORIES = ("travel", "per_diem", "accommodation")  # paid per attendee; the rest per occurrence
 REASONS = {
@@ -233,7 +233,7 @@ def category_rows(plan: Plan) -> list[BudgetRow]:
 
 def country_rows(plan: Plan, scenario: Scenario) -> list[CountryRow]:
     """Hosting and participation per country, for every country that hosts or sends someone."""
-    from scheduler.costs import CostTable
+    from scheduler.scenario.costs import CostTable
 
     costs = CostTable(scenario)
     hosted: Counter = Counter()

@@ -17,10 +17,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from scheduler.countries import country_name
-from scheduler.domain import Scenario
 from scheduler.money import format_money
 from scheduler.plan import Plan
+from scheduler.scenario.countries import country_name
+from scheduler.scenario.domain import Scenario
 
 WIDTH = 1200
 LEFT = 150  # country names

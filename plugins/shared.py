@@ -2,7 +2,7 @@
 
 ``ical`` and ``invitations`` both need, for each scheduled occurrence, its event and each
 attendee's briefing in their language. The plugin host runs both formats' work for an occurrence
-in the same process, one right after the other (``scheduler.renderpool``: batches over the same
+in the same process, one right after the other (``scheduler.render.pool``: batches over the same
 items run item by item), so what the first computes can serve the second: ``remembered`` keeps
 the values computed for the occurrence at hand, and forgets them when another occurrence (or
 another render) comes. One occurrence at a time keeps the memory small, and nothing leaks between

@@ -15,11 +15,11 @@ __all__ = ["OutputFormat", "RenderContext", "hookimpl", "__version__"]
 
 def __getattr__(name: str):
     if name == "hookimpl":
-        from scheduler.hookspecs import hookimpl
+        from scheduler.render.hookspecs import hookimpl
 
         return hookimpl
     if name in ("OutputFormat", "RenderContext"):
-        from scheduler import rendering
+        from scheduler.render import context as rendering
 
         return getattr(rendering, name)
     raise AttributeError(f"module 'scheduler' has no attribute {name!r}")

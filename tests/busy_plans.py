@@ -16,13 +16,13 @@ sys.path.insert(0, str(BENCHMARKS))
 
 from generate import Size  # noqa: E402
 
-from scheduler.instance import Instance  # noqa: E402
-from scheduler.loader import load  # noqa: E402
-from scheduler.solver.firstfit import FirstFit, Policy  # noqa: E402
-from scheduler.solver.hint import complete_plan  # noqa: E402
-from scheduler.solver.model import PlanModel  # noqa: E402
-from scheduler.solver.rules import add_rules  # noqa: E402
-from scheduler.solver.solve import SolveOptions, objective_stages  # noqa: E402
+from scheduler.model.instance import Instance  # noqa: E402
+from scheduler.model.planmodel import PlanModel  # noqa: E402
+from scheduler.model.rules import add_rules  # noqa: E402
+from scheduler.scenario.loader import load  # noqa: E402
+from scheduler.search.firstfit import FirstFit, Policy  # noqa: E402
+from scheduler.search.warmstart import complete_plan  # noqa: E402
+from scheduler.solver.lexicographic import SolveOptions, objective_stages  # noqa: E402
 
 SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
 

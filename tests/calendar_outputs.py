@@ -21,8 +21,8 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 def render(plan, scenario, folder: Path, *formats: str, previous=None, options=None, templates_dir=None):
     """Run the named formats exactly as ``scheduler solve``/``render`` do; returns the files written."""
-    from scheduler.pluginhost import output_formats, plugin_manager, render_all, select
-    from scheduler.rendering import RenderContext
+    from scheduler.render.context import RenderContext
+    from scheduler.render.host import output_formats, plugin_manager, render_all, select
 
     folder.mkdir(parents=True, exist_ok=True)
     manager = plugin_manager()

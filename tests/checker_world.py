@@ -1,5 +1,5 @@
 """The independent checker's own reading of a scenario: the TOML read with ``tomllib`` and the
-spec's defaults applied here (not by ``scheduler.loader``), public holidays from ``holidays``, busy
+spec's defaults applied here (not by ``scheduler.scenario.loader``), public holidays from ``holidays``, busy
 days from ``.ics`` files with ``recurring_ical_events``, and the spec's cost model in cents.
 
 From the scheduler package only the shipped default rate tables are used (data, not logic).
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler import rates as shipped_rates
+from scheduler.scenario import rates as shipped_rates
 
 EARTH_RADIUS_KM = 6371.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -43,9 +43,9 @@ def ilecu_path() -> Path:
 def ilecu_plan_file(tmp_path_factory) -> Path:
     """The ILECU example solved once per session (Python API, two workers, seed 0)."""
     from scheduler import plan as plan_json
-    from scheduler.instance import Instance
-    from scheduler.loader import load
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     plan = solve(Instance(load(ILECU)), SolveOptions(workers=2, seed=0))
     path = tmp_path_factory.mktemp("ilecu") / "plan.json"
@@ -64,7 +64,7 @@ def ilecu_plan(ilecu_plan_file) -> dict:
 # module (a test may change them). A module about another scenario defines its own ``scenario``.
 @pytest.fixture(scope="module")
 def scenario():
-    from scheduler.loader import load
+    from scheduler.scenario.loader import load
 
     return load(ILECU)
 
@@ -107,9 +107,9 @@ def write_scenario(tmp_path):
 def no_output_plugins(monkeypatch):
     """Solve without running output plugins: the core's tests must not depend on the formats
     being written by others (test_output and the plugins' own tests cover rendering)."""
-    import scheduler.pluginhost
+    import scheduler.render.host
 
-    monkeypatch.setattr(scheduler.pluginhost, "output_formats", lambda manager: {})
+    monkeypatch.setattr(scheduler.render.host, "output_formats", lambda manager: {})
 
 
 @pytest.fixture
@@ -138,9 +138,9 @@ def solve_api(write_scenario):
     one worker. Without skipped rules the plan must be valid (asserted here); with skipped rules
     the violations are returned for the test to inspect."""
     from scheduler import plan as plan_json
-    from scheduler.instance import Instance
-    from scheduler.loader import load
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     def run(text: str, skip_rules: tuple[str, ...] = ()):
         path = write_scenario(text)

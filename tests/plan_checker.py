@@ -1,14 +1,14 @@
 """An independent checker of a plan against the spec (/work/shared/SPEC.md).
 
-It reads the scenario TOML itself (``tomllib``, not ``scheduler.loader``), applies the spec's
+It reads the scenario TOML itself (``tomllib``, not ``scheduler.scenario.loader``), applies the spec's
 defaults itself, and checks every rule of "What a valid plan is", every amount of "How money is
 counted", the budget totals, the objective vector and the shape of ``plan.json``. From the
-scheduler package it takes only data: the shipped default rate tables (``scheduler.rates``).
+scheduler package it takes only data: the shipped default rate tables (``scheduler.scenario.rates``).
 Public holidays come from the ``holidays`` package, busy calendars are expanded with
 ``recurring_ical_events``, series anchors come from ``pendulum``.
 
 ``check_plan(path, plan)`` returns human-readable violations, each tagged with the rule family it
-breaks (``[event_days] w-1: ...``; the families are the names of ``scheduler.solver.rules.RULES``,
+breaks (``[event_days] w-1: ...``; the families are the names of ``scheduler.model.rules.RULES``,
 plus ``structure``, ``costs``, ``objective``); an empty list means the plan is valid.
 ``expected_costs(path, plan)`` is the checker's own cost model, for benchmarks and tests.
 

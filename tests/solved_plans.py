@@ -36,9 +36,9 @@ def _workdir() -> Path:
 def solved(variant: str = "example") -> tuple[Path, Path]:
     """The scenario file and the ``plan.json`` of a variant of the example, solved once."""
     from scheduler import plan as plan_json
-    from scheduler.instance import Instance
-    from scheduler.loader import load
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     folder = _workdir() / variant
     folder.mkdir()

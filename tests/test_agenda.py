@@ -15,8 +15,8 @@ from scheduler.plugins.agenda_programme import default_programme
 from solved_plans import render, solved
 
 from scheduler import plan as plan_json
-from scheduler.domain import EVENT_KINDS
-from scheduler.loader import load
+from scheduler.scenario.domain import EVENT_KINDS
+from scheduler.scenario.loader import load
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -160,7 +160,7 @@ def test_venue_times_and_contacts(example):
 
 
 def test_participants_are_grouped_by_country_and_organisation(example):
-    from scheduler.countries import country_name
+    from scheduler.scenario.countries import country_name
 
     scenario, plan, out = example
     for occurrence in plan.scheduled:

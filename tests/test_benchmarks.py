@@ -17,10 +17,10 @@ from generate import Size, generate, write  # noqa: E402
 from greedy import BY_HAND, CAREFUL, greedy_plan  # noqa: E402
 from toml_writer import toml_text  # noqa: E402
 
-from scheduler.instance import Instance  # noqa: E402
-from scheduler.loader import load  # noqa: E402
+from scheduler.model.instance import Instance  # noqa: E402
 from scheduler.plan import to_dict  # noqa: E402
-from scheduler.solver.solve import SolveOptions, solve  # noqa: E402
+from scheduler.scenario.loader import load  # noqa: E402
+from scheduler.solver.lexicographic import SolveOptions, solve  # noqa: E402
 
 SMALL = Size(occurrences=30, people=60, countries=4, years=2, tightness=0.9, seed=4)
 

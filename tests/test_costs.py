@@ -2,7 +2,7 @@
 
 Each case is computed in the comments from the spec's rules and the published tables (EU
 external-action per diem, Commission Decision C(2024)5405; Erasmus+ 2025 distance bands), then
-checked twice: through ``scheduler.costs`` directly and through a solved ``plan.json``.
+checked twice: through ``scheduler.scenario.costs`` directly and through a solved ``plan.json``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from plan_checker import expected_costs, read_world
 from plan_checker import travel_cents as travel_by_checker
 from scenarios import event, person, scenario, venue
 
-from scheduler.costs import CostTable, distance_km, nights_away, travel_cents
-from scheduler.loader import load
+from scheduler.scenario.costs import CostTable, distance_km, nights_away, travel_cents
+from scheduler.scenario.loader import load
 
 
 def hand_haversine(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -1,4 +1,4 @@
-"""``scheduler diff OLD.json NEW.json`` and ``scheduler.diff`` on a constructed pair of plans.
+"""``scheduler diff OLD.json NEW.json`` and ``scheduler.plan.diff`` on a constructed pair of plans.
 
 The pair holds one occurrence of every kind of change (moved, venue changed, seat holder
 swapped, dropped, gone from the scenario, added, renamed, travel days only, unchanged), with
@@ -13,7 +13,7 @@ import json
 import pytest
 
 from scheduler import plan as plan_json
-from scheduler.diff import Names, carry_sequences, compare, notices, render_text
+from scheduler.plan.diff import Names, carry_sequences, compare, notices, render_text
 
 
 def occurrence(oid, start, end, venue, people, *, title=None, away=None, sequence=0, location="budapest"):
@@ -180,7 +180,7 @@ def test_who_must_be_told(pair):
 
 
 def test_the_text_names_people_and_venues_from_the_scenario(pair, ilecu_path):
-    from scheduler.loader import load
+    from scheduler.scenario.loader import load
 
     text = render_text(compare(*pair), Names.from_scenario(load(ilecu_path)), "old.json", "new.json")
     lines = text.splitlines()

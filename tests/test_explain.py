@@ -9,7 +9,7 @@ import pytest
 from scenarios import event, person, scenario, venue
 
 from scheduler.explain import explain
-from scheduler.loader import load
+from scheduler.scenario.loader import load
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import datetime as dt
 from scenarios import event, person, scenario, venue
 
 from scheduler.explain import explain
-from scheduler.loader import load
+from scheduler.scenario.loader import load
 
 
 def leave_scenario(window: str, unavailable: str, **project) -> str:

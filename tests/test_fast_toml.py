@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler import loader
 from scheduler.errors import ScenarioError
+from scheduler.scenario import loader
 
 CORPUS = Path(__file__).parent / "bad_scenarios"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ilecu.toml"

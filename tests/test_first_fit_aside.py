@@ -13,15 +13,15 @@ import pytest
 from busy_plans import SIZE
 from generate import write  # benchmarks/, on the path through busy_plans
 
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
 from scheduler.plan import to_dict
-from scheduler.renderpool import can_fork
-from scheduler.solver import hint
-from scheduler.solver.ejection import Ejection
-from scheduler.solver.firstfit import FirstFit, Policy
+from scheduler.render.pool import can_fork
+from scheduler.scenario.loader import load
+from scheduler.search import warmstart as hint
+from scheduler.search.ejection import Ejection
+from scheduler.search.firstfit import FirstFit, Policy
 from scheduler.solver.interrupt import Interrupt
-from scheduler.solver.solve import SolveOptions, solve
+from scheduler.solver.lexicographic import SolveOptions, solve
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no safe fork on this platform: the moves run in one process")
 

@@ -26,8 +26,8 @@ from plan_checker import check_plan
 from scenarios import CITIES, event, location, person, scenario, toml_text, venue
 
 from scheduler.errors import InfeasibleError, NoPlanError, ScenarioError
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
+from scheduler.scenario.loader import load
 
 FAST = settings(
     max_examples=150,
@@ -326,7 +326,7 @@ def valid_scenarios(draw) -> str:
 @given(text=valid_scenarios())
 def test_every_plan_of_a_generated_scenario_obeys_the_rules(tmp_path, text):
     from scheduler import plan as plan_json
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     path = tmp_path / "generated.toml"
     path.write_text(text, encoding="utf-8")
@@ -368,7 +368,7 @@ def test_an_id_is_accepted_exactly_when_it_matches_the_spec(value):
     space, capital or control character, and cannot be empty or longer than 63 characters."""
     import re
 
-    from scheduler.fields import FieldError, ident
+    from scheduler.scenario.fields import FieldError, ident
 
     allowed = all(ch in "abcdefghijklmnopqrstuvwxyz0123456789_-" for ch in value) and bool(
         re.fullmatch(SPEC_ID, value, flags=re.ASCII)

@@ -15,8 +15,8 @@ from scheduler.calendars.holidays import (
     supported_languages,
 )
 
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
+from scheduler.scenario.loader import load
 
 D = dt.date
 
@@ -103,7 +103,7 @@ def test_range_is_inclusive_and_may_cross_years():
 
 
 def test_every_country_code_the_loader_accepts_has_a_calendar():
-    from scheduler.countries import country_names
+    from scheduler.scenario.countries import country_names
 
     missing = sorted(code for code in country_names() if not has_calendar(code))
     assert missing == []

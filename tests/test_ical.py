@@ -329,7 +329,7 @@ def test_split_by_uid_gives_caldav_resources(feeds):
 def test_sessions_starting_together_get_distinct_uids():
     from scheduler.plugins.icalbuild import session_uids
 
-    from scheduler.domain import AgendaItem
+    from scheduler.scenario.domain import AgendaItem
 
     nine = dt.time(9, 0)
     agenda = [AgendaItem(1, nine, dt.time(10, 0), "Room B"), AgendaItem(1, nine, dt.time(10, 0), "Room A")]

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from scheduler.plugins import icalbuild
 
 from scheduler import plan as plan_json
-from scheduler.loader import load
-from scheduler.rendering import RenderContext
+from scheduler.render.context import RenderContext
+from scheduler.scenario.loader import load
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 

@@ -23,7 +23,7 @@ import pytest
 from plan_checker import check_plan
 from scenarios import CITIES, event, person, scenario, venue
 
-import scheduler.solver.solve as solve_module
+import scheduler.solver.lexicographic as solve_module
 from scheduler.solver.interrupt import Interrupt, SearchInterrupted
 
 
@@ -227,8 +227,8 @@ def test_a_second_ctrl_c_quits_without_writing(large, cli, tmp_path, monkeypatch
 
 def test_a_stop_requested_before_the_search_raises_search_interrupted(large):
     """The Python API: no plan yet, so nothing to return; a KeyboardInterrupt, not an Exception."""
-    from scheduler.instance import Instance
-    from scheduler.loader import load
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
 
     interrupt = Interrupt()
     interrupt.request()
@@ -443,8 +443,8 @@ def test_sigterm_while_the_outputs_are_written_keeps_the_previous_output(large, 
 def large_plan(large, tmp_path_factory) -> Path:
     """A plan of the large scenario (its first few seconds of search), to render."""
     from scheduler import plan as plan_json
-    from scheduler.instance import Instance
-    from scheduler.loader import load
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
 
     plan = solve_module.solve(Instance(load(large)), solve_module.SolveOptions(workers=1, time_limit=3))
     path = tmp_path_factory.mktemp("large-plan") / "plan.json"
@@ -519,8 +519,8 @@ def test_a_signal_during_an_extensions_import_is_a_stop_not_an_internal_error(st
     import click
     from click.testing import CliRunner
 
-    from scheduler.cli_common import handles_errors, pass_app
-    from scheduler.cli_signals import Terminated
+    from scheduler.cli.app import handles_errors, pass_app
+    from scheduler.cli.signals import Terminated
 
     @click.command()
     @pass_app

@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from calendar_outputs import NOW, libical_available, libical_read, render, replanned
 from scheduler.plugins.i18n import Language, language_for
 
-from scheduler.costs import CostTable
+from scheduler.scenario.costs import CostTable
 
 
 @pytest.fixture(scope="module")

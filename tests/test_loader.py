@@ -9,8 +9,8 @@ import pytest
 from scenarios import event, location, person, toml_text, venue
 
 from scheduler.errors import ScenarioError
-from scheduler.loader import load
 from scheduler.money import MoneyError, to_cents
+from scheduler.scenario.loader import load
 
 
 def base() -> dict:

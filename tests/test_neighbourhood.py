@@ -1,4 +1,4 @@
-"""Focused neighbourhoods (scheduler/solver/neighbourhood.py): started from the plan a coordinator
+"""Focused neighbourhoods (scheduler/search/neighbourhood.py): started from the plan a coordinator
 makes by hand, they must reach a plan as good as CP-SAT's proven optimum, valid by the
 independent checker, the same on every run; and the floors that let the solver stop early must
 never be above what a plan can reach."""
@@ -14,15 +14,15 @@ from busy_plans import SIZE, by_hand_start
 from generate import write  # benchmarks/, on the path through busy_plans
 from plan_checker import check_plan
 
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
+from scheduler.model.mapping import to_plan, variables
+from scheduler.model.planmodel import PlanModel
 from scheduler.plan import to_dict
-from scheduler.solver import neighbourhood
-from scheduler.solver.firstfit import FirstFit, Policy
-from scheduler.solver.mapping import to_plan, variables
-from scheduler.solver.model import PlanModel
-from scheduler.solver.neighbourhood import Neighbourhoods, at_floors
-from scheduler.solver.solve import SolveOptions, solve
+from scheduler.scenario.loader import load
+from scheduler.search import neighbourhood
+from scheduler.search.firstfit import FirstFit, Policy
+from scheduler.search.neighbourhood import Neighbourhoods, at_floors
+from scheduler.solver.lexicographic import SolveOptions, solve
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +181,8 @@ def test_a_plan_at_its_floors_is_proven_without_search(scenario):
 
 
 def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
-    from scheduler.solver.ejection import Ejection
-    from scheduler.solver.hint import decisions
+    from scheduler.search.ejection import Ejection
+    from scheduler.search.warmstart import decisions
 
     instance = Instance(load(scenario))
     fit = FirstFit(instance, Policy(venue="total", people="cheapest"))
@@ -206,7 +206,7 @@ def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
 def test_with_the_published_plan_first_fit_keeps_what_still_fits(scenario, tmp_path):
     """Re-planning (--previous): first fit starts from the published placements that every rule
     still allows, so the first plan changes only what must change."""
-    from scheduler.solver.hint import first_fit
+    from scheduler.search.warmstart import first_fit
 
     published = solve(Instance(load(scenario)), SolveOptions(workers=1))
     same = first_fit(Instance(load(scenario)), SolveOptions(workers=1, previous=published), time.monotonic())

@@ -146,9 +146,9 @@ def best_objective(world) -> list[int] | None:
 def test_the_solver_finds_the_best_plan(tmp_path_factory, text):
     from scheduler import plan as plan_json
     from scheduler.errors import InfeasibleError
-    from scheduler.instance import Instance
-    from scheduler.loader import load
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     path = tmp_path_factory.mktemp("tiny") / "scenario.toml"
     path.write_text(text, encoding="utf-8")
@@ -243,9 +243,9 @@ def test_generated_scenarios_obey_every_rule(tmp_path_factory, text):
     """Whatever the scenario, a plan the solver returns passes the independent checker."""
     from scheduler import plan as plan_json
     from scheduler.errors import InfeasibleError
-    from scheduler.instance import Instance
-    from scheduler.loader import load
-    from scheduler.solver.solve import SolveOptions, solve
+    from scheduler.model.instance import Instance
+    from scheduler.scenario.loader import load
+    from scheduler.solver.lexicographic import SolveOptions, solve
 
     path = tmp_path_factory.mktemp("generated") / "scenario.toml"
     path.write_text(text, encoding="utf-8")

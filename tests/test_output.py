@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from scenarios import event, scenario, venue
 
-import scheduler.pluginhost
+import scheduler.render.host
 from scheduler import OutputFormat, hookimpl
 
 GOOD = scenario(venues=[venue("hall", "bucharest")], events=[event("ws", ["hall"], window="2024-03-04/2024-03-08")])
@@ -59,14 +59,14 @@ class FormatsForTests:
 
 @pytest.fixture(autouse=True)
 def register_test_formats(monkeypatch):
-    original = scheduler.pluginhost.plugin_manager
+    original = scheduler.render.host.plugin_manager
 
     def manager_with_test_formats():
         manager = original()
         manager.register(FormatsForTests(), name="test-formats")
         return manager
 
-    monkeypatch.setattr(scheduler.pluginhost, "plugin_manager", manager_with_test_formats)
+    monkeypatch.setattr(scheduler.render.host, "plugin_manager", manager_with_test_formats)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

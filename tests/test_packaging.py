@@ -93,10 +93,10 @@ def test_the_wheel_holds_the_package_its_data_and_entry_points(wheel):
     assert "scheduler/examples/starter.toml" in names
     for module in (
         "scheduler/cli.py",
-        "scheduler/commands/solve.py",
+        "scheduler/cli/planning.py",
         "scheduler/explain/__init__.py",
-        "scheduler/rates.py",
-        "scheduler/solver/solve.py",
+        "scheduler/scenario/rates.py",
+        "scheduler/solver/lexicographic.py",
         "scheduler/calendars/__init__.py",
     ):
         assert module in names

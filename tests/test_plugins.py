@@ -1,7 +1,7 @@
 """The plugin host: entry points, `scheduler formats`, `scheduler render`, --format, --templates,
 failing plugins, every hook exercised and documented, and the sample third-party plugin.
 
-Test plugins are registered on the real plugin manager (``scheduler.pluginhost.plugin_manager``
+Test plugins are registered on the real plugin manager (``scheduler.render.host.plugin_manager``
 wrapped by monkeypatch), the way an installed plugin is, so they go through the same code path.
 """
 
@@ -20,10 +20,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from solved_plans import ROOT, render, solved
 
-import scheduler.pluginhost
-from scheduler import OutputFormat, hookimpl, hookspecs
+import scheduler.render.host
+from scheduler import OutputFormat, hookimpl
 from scheduler.cli import main
-from scheduler.loader import load
+from scheduler.render import hookspecs
+from scheduler.scenario.loader import load
 
 BUILT_INS = {"agenda": "agenda", "csv": "csv", "report": "report"}  # format -> plugin, the ones this suite owns
 SAMPLE = "attendance-list"
@@ -31,7 +32,7 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
 
 def hook_names() -> list[str]:
-    """Every hook specified in scheduler/hookspecs.py."""
+    """Every hook specified in scheduler/render/hookspecs.py."""
     return sorted(
         name
         for name, function in inspect.getmembers(hookspecs, inspect.isfunction)
@@ -51,14 +52,14 @@ def formats_table() -> dict[str, tuple[str, str]]:
 
 def with_plugin(monkeypatch, plugin, name: str) -> None:
     """Make every command's plugin manager also hold ``plugin``, as if it were installed."""
-    original = scheduler.pluginhost.plugin_manager
+    original = scheduler.render.host.plugin_manager
 
     def manager():
         m = original()
         m.register(plugin, name=name)
         return m
 
-    monkeypatch.setattr(scheduler.pluginhost, "plugin_manager", manager)
+    monkeypatch.setattr(scheduler.render.host, "plugin_manager", manager)
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -124,7 +125,7 @@ def test_specname_hookimpls_count_and_unmarked_functions_do_not(monkeypatch):
         def register_output_formats(self):  # no @hookimpl: pluggy ignores it, and so must scheduler
             return [OutputFormat("unmarked", "Should not appear", lambda context: [])]
 
-    original = scheduler.pluginhost.plugin_manager
+    original = scheduler.render.host.plugin_manager
 
     def manager():
         m = original()
@@ -132,7 +133,7 @@ def test_specname_hookimpls_count_and_unmarked_functions_do_not(monkeypatch):
         m.register(NotAPlugin(), name="not-a-plugin")
         return m
 
-    monkeypatch.setattr(scheduler.pluginhost, "plugin_manager", manager)
+    monkeypatch.setattr(scheduler.render.host, "plugin_manager", manager)
     table = formats_table()
     assert table["by-specname"][0] == "specname-plugin"
     assert "unmarked" not in table
@@ -241,7 +242,7 @@ def test_debug_shows_the_plugins_own_traceback(monkeypatch, tmp_path):
     scenario_file, plan_file = solved("example")
     args = ["--debug", "render", str(plan_file), "--scenario", str(scenario_file), "-o", str(tmp_path / "out")]
     result = CliRunner().invoke(main, [*args, "--format", "fragile"])
-    assert isinstance(result.exception, scheduler.pluginhost.PluginError)
+    assert isinstance(result.exception, scheduler.render.host.PluginError)
     assert isinstance(result.exception.__cause__, KeyError)
 
 
@@ -369,7 +370,7 @@ def test_docs_hook_examples_run(monkeypatch, tmp_path):
             seen.update(context.extra)
             return []
 
-    original = scheduler.pluginhost.plugin_manager
+    original = scheduler.render.host.plugin_manager
 
     def manager():
         m = original()
@@ -378,7 +379,7 @@ def test_docs_hook_examples_run(monkeypatch, tmp_path):
         m.register(Reader(), name="reader")
         return m
 
-    monkeypatch.setattr(scheduler.pluginhost, "plugin_manager", manager)
+    monkeypatch.setattr(scheduler.render.host, "plugin_manager", manager)
     scenario_file, plan_file = solved("example")
     result = render(plan_file, scenario_file, tmp_path / "out", "--format", "venues", "--format", "reader")
     assert result.exit_code == 0, result.output

@@ -3,7 +3,7 @@
 The ILECU example solved once (the session's plan) is "published"; each test changes the scenario
 the way a coordinator's world changes (an officer's leave, a venue's new price, a smaller budget
 and one steering committee fewer) and solves again through the command line. What changed is
-counted here from the two ``plan.json`` files, independently of ``scheduler.diff``; messages are
+counted here from the two ``plan.json`` files, independently of ``scheduler.plan.diff``; messages are
 read back with the ``email`` package and their calendars with ``icalendar``.
 """
 

@@ -1,4 +1,4 @@
-"""The garbage collector while formats are driven (``scheduler.renderpool.eased_collector``): what
+"""The garbage collector while formats are driven (``scheduler.render.pool.eased_collector``): what
 exists is frozen and young collections are rarer, in this process and in the forked workers, and
 both are put back as they were once the formats are done."""
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from scheduler.renderpool import COLLECT_AFTER, Batch, drive, eased_collector
+from scheduler.render.pool import COLLECT_AFTER, Batch, drive, eased_collector
 
 
 def collector_state(context, chunk) -> list[tuple[int, int, int]]:

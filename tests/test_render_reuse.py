@@ -24,8 +24,8 @@ from scheduler.plugins.briefing import attendee_briefing, description_text
 from scheduler.plugins.i18n import language_for
 
 from scheduler.errors import UsageError
-from scheduler.pluginhost import PluginError
-from scheduler.rendering import RenderContext
+from scheduler.render.context import RenderContext
+from scheduler.render.host import PluginError
 
 
 @pytest.fixture(scope="module")
@@ -247,8 +247,8 @@ def test_files_are_written_inside_the_output_folder_only(tmp_path):
 def test_the_host_refuses_a_returned_path_that_leaves_the_output_folder(tmp_path):
     """``render_all`` resolves each folder once: a returned file that is a link out of the folder,
     or that lies in a linked folder, in a folder beside it or under ``..``, is still refused."""
-    from scheduler.pluginhost import render_all
-    from scheduler.rendering import OutputFormat
+    from scheduler.render.context import OutputFormat
+    from scheduler.render.host import render_all
 
     out, beside = tmp_path / "out", tmp_path / "beside"
     (out / "a").mkdir(parents=True)

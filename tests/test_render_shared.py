@@ -20,8 +20,8 @@ from scheduler.plugins import ical, icalbuild, invitations, mailbuild, mailpolic
 from scheduler.plugins.briefing import attendee_briefing
 from scheduler.plugins.i18n import language_for
 
-from scheduler.rendering import RenderContext
-from scheduler.templating import environment, translated_template
+from scheduler.render.context import RenderContext
+from scheduler.render.templating import environment, translated_template
 
 
 def files_of(folder: Path, written) -> dict[str, bytes]:

@@ -25,8 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scheduler.plugins import eventlines, icalbuild
 
-from scheduler import templating
-from scheduler.rendering import RenderContext
+from scheduler.render import templating
+from scheduler.render.context import RenderContext
 
 
 def files_of(folder: Path, written) -> dict[str, bytes]:
@@ -259,7 +259,7 @@ def test_the_inside_check_says_what_resolving_each_path_says(tmp_path, through_l
     """Folders and files that are links (to inside and to outside the output folder), paths with
     ``..`` and ``.``, folders that do not exist, relative paths, the output folder itself named
     through a link: the check by folders agrees with each path resolved in full."""
-    from scheduler.pluginhost import _InsideCheck
+    from scheduler.render.host import _InsideCheck
 
     real = tmp_path / "real-out"
     outside = tmp_path / "elsewhere"
@@ -415,8 +415,8 @@ def test_an_attendees_briefing_takes_their_first_attendance_as_the_search_did(pl
 
 
 def test_a_rounds_longer_tasks_are_queued_first_and_its_results_stay_in_order():
-    from scheduler import renderpool
-    from scheduler.renderpool import Batch
+    from scheduler.render import pool as renderpool
+    from scheduler.render.pool import Batch
 
     shared_items, own_items = list(range(40)), list(range(30))
     batches = [

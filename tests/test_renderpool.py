@@ -1,4 +1,4 @@
-"""The shared pool of worker processes (``scheduler.renderpool``): every format's work runs on the
+"""The shared pool of worker processes (``scheduler.render.pool``): every format's work runs on the
 same processes, and what comes out (files, the list of files, errors) is what running the formats
 one after the other in this process gives."""
 
@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.errors import UsageError
-from scheduler.pluginhost import PluginError, render_all
-from scheduler.rendering import OutputFormat, RenderContext
-from scheduler.renderpool import Batch, drive, run_batches, staged, stages_of
+from scheduler.render.context import OutputFormat, RenderContext
+from scheduler.render.host import PluginError, render_all
+from scheduler.render.pool import Batch, drive, run_batches, staged, stages_of
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ilecu.toml"
 WORKER_SETTINGS = ["1", "2"]

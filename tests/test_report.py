@@ -16,7 +16,7 @@ from html_tree import parse
 from png_image import read_png
 from solved_plans import render, solved
 
-from scheduler.loader import load
+from scheduler.scenario.loader import load
 
 SVG = "{http://www.w3.org/2000/svg}"
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC, inside the example's horizon

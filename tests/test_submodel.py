@@ -1,4 +1,4 @@
-"""Neighbourhood models (scheduler/solver/submodel.py) leave out every constraint none of whose
+"""Neighbourhood models (scheduler/search/submodel.py) leave out every constraint none of whose
 owners is freed. That is sound only if each constraint is tagged with every occurrence whose
 variables it uses (``PlanModel.owned``): checked here on the whole model, read back from its proto,
 for a generated scenario with series, order, preferred dates, capped years and a published plan.
@@ -17,15 +17,15 @@ from generate import write  # benchmarks/, on the path through busy_plans
 from ortools.sat.python import cp_model
 from plan_checker import check_plan
 
-from scheduler.instance import Instance
-from scheduler.loader import load
+from scheduler.model.instance import Instance
+from scheduler.model.mapping import to_plan, variables
+from scheduler.model.planmodel import PlanModel
+from scheduler.model.rules import add_rules
 from scheduler.plan import to_dict
-from scheduler.solver.mapping import to_plan, variables
-from scheduler.solver.model import PlanModel
-from scheduler.solver.neighbourhood import Neighbourhoods, set_complete_hint
-from scheduler.solver.rules import add_rules
-from scheduler.solver.solve import SolveOptions, objective_stages, solve
-from scheduler.solver.submodel import Pieces, flatten
+from scheduler.scenario.loader import load
+from scheduler.search.neighbourhood import Neighbourhoods, set_complete_hint
+from scheduler.search.submodel import Pieces, flatten
+from scheduler.solver.lexicographic import SolveOptions, objective_stages, solve
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from scheduler.domain import Scenario
 from scheduler.explain.words import Conflict, Words
-from scheduler.instance import Instance
+from scheduler.model.instance import Instance
+from scheduler.scenario.domain import Scenario
 
 MAX_CONFLICTS = 5
 

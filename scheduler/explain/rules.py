@@ -1,4 +1,4 @@
-"""Rule variants for explaining infeasibility: the same rules as ``scheduler.solver.rules``, cut
+"""Rule variants for explaining infeasibility: the same rules as ``scheduler.model.rules``, cut
 finer, so that each cause a coordinator can act on has its own assumption literal.
 
 Event days and away days are constrained once per cause (the project's working days, one public
@@ -13,9 +13,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.instance import TRAVEL_PAD
+from scheduler.model.instance import TRAVEL_PAD
+from scheduler.model.planmodel import PlanModel
 from scheduler.solver import rules
-from scheduler.solver.model import PlanModel
 
 WIDEN_LIMIT = 365  # the largest widening of a window that explanations try
 

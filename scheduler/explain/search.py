@@ -9,9 +9,9 @@ from ortools.sat.python import cp_model
 
 from scheduler.explain.rules import EXPLAIN_RULES
 from scheduler.explain.words import Conflict, Words
-from scheduler.instance import Instance
+from scheduler.model.instance import Instance
+from scheduler.model.planmodel import Guards, PlanModel
 from scheduler.solver.interrupt import solve_stoppable
-from scheduler.solver.model import Guards, PlanModel
 
 BUDGET_KINDS = ("budget_total", "budget_category", "budget_year")
 WIDEN_STEPS = (1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365)  # days on each side

@@ -8,7 +8,7 @@ the search does not report it a second time.
 from __future__ import annotations
 
 from scheduler.explain.words import Conflict, Fact, Words
-from scheduler.instance import Instance
+from scheduler.model.instance import Instance
 
 
 def static_conflicts(instance: Instance, words: Words) -> list[Conflict]:

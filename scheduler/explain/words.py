@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.domain import WEEKDAYS
-from scheduler.instance import Instance
+from scheduler.model.instance import Instance
 from scheduler.money import format_money
+from scheduler.scenario.domain import WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Words:
         return f"{self.s.people[pid].name} ({pid})"
 
     def country(self, code: str | None) -> str:
-        from scheduler.countries import country_name
+        from scheduler.scenario.countries import country_name
 
         return country_name(code) if code else ""
 
