@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check scheduler plugins calendars tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

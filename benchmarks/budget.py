@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from world import per_diem_euros
-
+from benchmarks.world import per_diem_euros
 from scheduler.scenario.costs import distance_km
 from scheduler.scenario.domain import Location
 from scheduler.scenario.rates import distance_bands_cents

@@ -11,8 +11,8 @@ some have busy calendars (.ics files written beside the scenario), venues close 
 for works, trainings and study visits are often optional with a priority, and the budget is set
 at a chosen tightness against an estimate of the plan's cost.
 
-    python benchmarks/generate.py --size M -o /tmp/m            # a named size
-    python benchmarks/generate.py --occurrences 300 --people 600 --countries 10 --years 3 -o DIR
+    python -m benchmarks.generate --size M -o /tmp/m            # a named size
+    python -m benchmarks.generate --occurrences 300 --people 600 --countries 10 --years 3 -o DIR
 
 Writes DIR/scenario.toml and DIR/calendars/*.ics.
 """
@@ -23,15 +23,12 @@ import argparse
 import datetime as dt
 import math
 import random
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from budget import BudgetEstimate  # noqa: E402
-from toml_writer import toml_text  # noqa: E402
-from world import AGENCIES, FIRST_NAMES, HUB, LAST_NAMES, PARTNERS, THEMES, per_diem_euros  # noqa: E402
+from benchmarks.budget import BudgetEstimate  # noqa: E402
+from benchmarks.toml_writer import toml_text  # noqa: E402
+from benchmarks.world import AGENCIES, FIRST_NAMES, HUB, LAST_NAMES, PARTNERS, THEMES, per_diem_euros  # noqa: E402
 
 LANGUAGES = {
     "RO": "ro", "BG": "bg", "IT": "it", "SI": "sl", "LV": "lv", "MT": "mt", "MD": "ro", "HU": "hu", "RS": "sr",

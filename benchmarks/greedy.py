@@ -6,7 +6,7 @@ pool in the scenario's order (``scheduler.search.firstfit`` with the "by hand" p
 "careful" variant picks the venue and the people that make the occurrence cheapest, a
 coordinator who prices every option in the spreadsheet; both are reported.
 
-    python benchmarks/greedy.py SCENARIO.toml -o plan.json [--careful]
+    python -m benchmarks.greedy SCENARIO.toml -o plan.json [--careful]
 
 The plan is written in the plan.json format, so the same checker (tests/plan_checker.py) judges
 it, and ``scheduler render`` can render it.

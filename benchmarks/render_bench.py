@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/render_bench.py benchmarks/out/XL/plan-w2-r0.json \\
+    .venv/bin/python -m benchmarks.render_bench benchmarks/out/XL/plan-w2-r0.json \\
         --scenario benchmarks/out/XL/scenario.toml --runs 3
 
 Each run is a fresh ``python -m scheduler render`` process with ``SOURCE_DATE_EPOCH`` set, writing

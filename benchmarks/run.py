@@ -1,8 +1,8 @@
 """Benchmarks: scale, speed and quality of the solver against planning by hand.
 
-    .venv/bin/python benchmarks/run.py --quick          # CI-sized: S and a small generated size, one run
-    .venv/bin/python benchmarks/run.py                  # the full run (S, M, L, XL): by hand only, ~30 minutes
-    .venv/bin/python benchmarks/run.py --sizes S,M --runs 5
+    .venv/bin/python -m benchmarks.run --quick          # CI-sized: S and a small generated size, one run
+    .venv/bin/python -m benchmarks.run                  # the full run (S, M, L, XL): by hand only, ~30 minutes
+    .venv/bin/python -m benchmarks.run --sizes S,M --runs 5
 
 For each size: the scenario (S is examples/ilecu.toml; the others are generated with a fixed
 seed into benchmarks/out/), the greedy planner "by hand" and "careful" (benchmarks/greedy.py),
@@ -31,11 +31,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from generate import SIZES, Size, write  # noqa: E402
-from greedy import BY_HAND, CAREFUL, greedy_plan  # noqa: E402
+
+from benchmarks.generate import SIZES, Size, write  # noqa: E402
+from benchmarks.greedy import BY_HAND, CAREFUL, greedy_plan  # noqa: E402
 
 OUT = HERE / "out"
 ILECU = ROOT / "examples" / "ilecu.toml"
@@ -102,9 +101,8 @@ def solve_once(path: Path, workers: int, time_limit: float, plan: Path) -> dict:
 
 def plan_summary(path: Path, plan: dict) -> dict:
     """Cost, optional events scheduled and the checker's verdict for one plan dict."""
-    from plan_checker import check_plan
-
     from scheduler.scenario.loader import load
+    from tests.support.plan_checker import check_plan
 
     scenario = load(path)
     optional = [o for o in plan["occurrences"] if scenario.events[o["event"]].optional]

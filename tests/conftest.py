@@ -11,17 +11,13 @@ from __future__ import annotations
 import itertools
 import json
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-TESTS = Path(__file__).parent
-ROOT = TESTS.parent
-sys.path.insert(0, str(TESTS))  # plan_checker and scenarios are plain modules beside the tests
-
-from plan_checker import check_plan  # noqa: E402
+from tests.support import ILECU
+from tests.support.plan_checker import check_plan
 
 # A test run started in the background of a non-interactive shell (`make test &`) inherits SIGINT
 # ignored, and so would every command the tests start: the Ctrl-C tests (test_interrupt.py) need
@@ -29,9 +25,6 @@ from plan_checker import check_plan  # noqa: E402
 # processes the tests start, which then install Python's own.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-ILECU = ROOT / "examples" / "ilecu.toml"
 
 
 @pytest.fixture(scope="session")

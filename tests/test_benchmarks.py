@@ -4,23 +4,18 @@ plan is no more expensive with no fewer optional events."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from plan_checker import check_plan
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
-
-from generate import Size, generate, write  # noqa: E402
-from greedy import BY_HAND, CAREFUL, greedy_plan  # noqa: E402
-from toml_writer import toml_text  # noqa: E402
-
+from benchmarks.generate import Size, generate, write  # noqa: E402
+from benchmarks.greedy import BY_HAND, CAREFUL, greedy_plan  # noqa: E402
+from benchmarks.toml_writer import toml_text  # noqa: E402
 from scheduler.model.instance import Instance  # noqa: E402
 from scheduler.plan import to_dict  # noqa: E402
 from scheduler.scenario.loader import load  # noqa: E402
 from scheduler.solver.lexicographic import SolveOptions, solve  # noqa: E402
+from tests.support.plan_checker import check_plan
 
 SMALL = Size(occurrences=30, people=60, countries=4, years=2, tightness=0.9, seed=4)
 

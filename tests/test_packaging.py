@@ -21,7 +21,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from plan_checker import check_plan
+
+from tests.support.plan_checker import check_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ilecu.toml"
