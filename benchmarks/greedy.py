@@ -18,12 +18,12 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from scheduler.model.instance import Instance
-from scheduler.plan import Attendance, BudgetLine, Plan, PlannedOccurrence, to_dict
+from scheduler.model.mapping import plan_of
+from scheduler.plan import Plan, to_dict
 from scheduler.scenario.loader import load
 from scheduler.search.firstfit import FirstFit, Policy
 
@@ -44,50 +44,13 @@ def greedy_plan(instance: Instance, policy: Policy = BY_HAND) -> Plan:
     started = time.monotonic()
     fit = FirstFit(instance, policy)
     placed = fit.run()
-    s = instance.scenario
-    occurrences, categories, years = [], Counter(), Counter()
-    outside = priority = 0
-    for o in instance.occurrences:
-        item = PlannedOccurrence(o.id, o.event.id, o.index, o.event.kind, o.event.title, o.id in placed)
+    held = {oid: (p.start, p.venue, sorted(person for _g, person in p.picks)) for oid, p in placed.items()}
+    plan = plan_of(instance, held, "FEASIBLE", round(time.monotonic() - started, 2))
+    for item in plan.occurrences:
         if not item.scheduled:
-            item.reason = fit.reasons.get(o.id, "calendar")
+            item.reason = fit.reasons.get(item.id, "calendar")
             item.detail = DETAILS[item.reason]
-            occurrences.append(item)
-            continue
-        p = placed[o.id]
-        item.start, item.end = instance.date(p.start), instance.date(p.start + o.duration - 1)
-        item.venue = p.venue
-        location = s.venue_location(p.venue)
-        item.location, item.country = location.id, location.country
-        for person in sorted(p.people(o)):
-            lo, hi = instance.away_offsets(o, person, p.venue)
-            item.attendees.append(Attendance(person, instance.date(p.start + lo), instance.date(p.start + hi)))
-        item.cost = {c: p.cost.get(c, 0) for c in instance.costs.categories() if c in p.cost or c in _BASE}
-        categories.update(item.cost)
-        years[item.start.year] += item.total_cost
-        if o.event.optional:
-            priority += o.event.priority
-        if o.event.preferred:
-            outside += sum(
-                1 for d in range(o.duration) if not any(instance.date(p.start + d) in r for r in o.event.preferred)
-            )
-        occurrences.append(item)
-    budget = s.budget
-    return Plan(
-        project={"id": s.project.id, "name": s.project.name, "currency": s.project.currency},
-        status="FEASIBLE",
-        objective=[priority, 0, sum(categories.values()), outside],
-        wall_seconds=round(time.monotonic() - started, 2),
-        seed=0,
-        workers=1,
-        occurrences=occurrences,
-        budget_limit=budget.total,
-        categories={c: BudgetLine(categories.get(c, 0), budget.categories.get(c)) for c in instance.costs.categories()},
-        years={y: BudgetLine(years.get(y, 0), budget.years.get(y)) for y in sorted(set(years) | set(budget.years))},
-    )
-
-
-_BASE = ("travel", "per_diem", "accommodation", "venue")
+    return plan
 
 
 def greedy_dict(scenario_path: Path, policy: Policy = BY_HAND) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pathlib import Path  # noqa: E402
 from scheduler.model.instance import Instance  # noqa: E402
 from scheduler.plan import dumps  # noqa: E402
 from scheduler.scenario.loader import load  # noqa: E402
-from scheduler.solver.lexicographic import SolveOptions, solve  # noqa: E402
+from scheduler.solver import SolveOptions, solve  # noqa: E402
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ def ilecu_plan_file(tmp_path_factory) -> Path:
     from scheduler import plan as plan_json
     from scheduler.model.instance import Instance
     from scheduler.scenario.loader import load
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     plan = solve(Instance(load(ILECU)), SolveOptions(workers=2, seed=0))
     path = tmp_path_factory.mktemp("ilecu") / "plan.json"
@@ -133,7 +133,7 @@ def solve_api(write_scenario):
     from scheduler import plan as plan_json
     from scheduler.model.instance import Instance
     from scheduler.scenario.loader import load
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     def run(text: str, skip_rules: tuple[str, ...] = ()):
         path = write_scenario(text)

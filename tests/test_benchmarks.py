@@ -14,7 +14,7 @@ from benchmarks.toml_writer import toml_text  # noqa: E402
 from scheduler.model.instance import Instance  # noqa: E402
 from scheduler.plan import to_dict  # noqa: E402
 from scheduler.scenario.loader import load  # noqa: E402
-from scheduler.solver.lexicographic import SolveOptions, solve  # noqa: E402
+from scheduler.solver import SolveOptions, solve  # noqa: E402
 from tests.support.plan_checker import check_plan
 
 SMALL = Size(occurrences=30, people=60, countries=4, years=2, tightness=0.9, seed=4)

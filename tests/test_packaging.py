@@ -93,7 +93,8 @@ def test_the_wheel_holds_the_package_its_data_and_entry_points(wheel):
             assert f"scheduler/templates/{template.relative_to(ROOT / 'templates')}" in names, template
     assert "scheduler/examples/starter.toml" in names
     for module in (
-        "scheduler/cli.py",
+        "scheduler/cli/__init__.py",
+        "scheduler/model/rules/attendance.py",
         "scheduler/cli/planning.py",
         "scheduler/explain/__init__.py",
         "scheduler/scenario/rates.py",

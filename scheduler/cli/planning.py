@@ -70,12 +70,12 @@ def solve(
     from scheduler import plan as plan_json
     from scheduler.cli.signals import stop_search_on_signals
     from scheduler.errors import InfeasibleError
+    from scheduler.interrupt import Interrupt
     from scheduler.model.instance import Instance
     from scheduler.render.folder import atomic_folder, check_target, write_text
     from scheduler.scenario.loader import load
-    from scheduler.solver.interrupt import Interrupt
-    from scheduler.solver.lexicographic import SolveOptions, default_workers, report_to_stderr
-    from scheduler.solver.lexicographic import solve as run_solver
+    from scheduler.solver import SolveOptions, default_workers
+    from scheduler.solver import solve as run_solver
 
     started = time.monotonic()
     inputs = [file] + ([templates] if templates else [])
@@ -89,7 +89,7 @@ def solve(
         time_limit=time_limit,
         workers=workers or default_workers(),
         seed=seed,
-        progress=None if quiet else report_to_stderr,
+        progress=None if quiet else _to_stderr,
         interrupt=Interrupt(),
         previous=previous,
     )
@@ -155,3 +155,8 @@ def explain(app: App, file: Path, time_limit: float) -> None:
     click.echo(explanation.render())
     if not explanation.feasible:
         sys.exit(EXIT_INFEASIBLE)
+
+
+def _to_stderr(line: str) -> None:
+    """A progress line of the search, shown at once."""
+    print(line, file=sys.stderr, flush=True)

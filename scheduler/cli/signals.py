@@ -12,7 +12,7 @@ runner's time-out end a solve alike:
   report a process ended by a signal) with a one-line message, never a traceback.
 
 Python runs signal handlers in the main thread only, between bytecodes; the search runs in a
-worker thread while the main thread waits (see ``scheduler.solver.interrupt``), so the handlers run
+worker thread while the main thread waits (see ``scheduler.interrupt``), so the handlers run
 at once. Handlers can only be installed from the main thread: elsewhere (a host program running
 the command in a thread) they are left as they are.
 """
@@ -76,7 +76,7 @@ class SearchStop:
     """The signal that asked the search to stop (``None`` while none has), shared with ``solve``."""
 
     def __init__(self, interrupt) -> None:
-        self.interrupt = interrupt  # a scheduler.solver.interrupt.Interrupt
+        self.interrupt = interrupt  # a scheduler.interrupt.Interrupt
         self.signal: int | None = None
 
     @property
@@ -94,7 +94,7 @@ _FIRST_SIGNAL_NOTE = {
 @contextmanager
 def stop_search_on_signals(interrupt) -> Iterator[SearchStop]:
     """While the search runs, the first SIGINT or SIGTERM stops it and keeps its best plan (see
-    ``scheduler.solver.interrupt``); a second one quits at once, writing nothing (exit 130 or 143,
+    ``scheduler.interrupt``); a second one quits at once, writing nothing (exit 130 or 143,
     after that second signal). Where the search had found no plan yet, a stop by SIGTERM leaves as
     ``Terminated`` (exit 143) rather than as the solver's ``SearchInterrupted`` (exit 130)."""
     stop = SearchStop(interrupt)
@@ -116,7 +116,7 @@ def stop_search_on_signals(interrupt) -> Iterator[SearchStop]:
     try:
         yield stop
     except KeyboardInterrupt as error:
-        from scheduler.solver.interrupt import SearchInterrupted  # loaded already: the search ran
+        from scheduler.interrupt import SearchInterrupted  # loaded already: the search ran
 
         if stop.signal == signal.SIGTERM and isinstance(error, SearchInterrupted):
             raise Terminated("the search was stopped before any plan was found; nothing written") from None

@@ -7,11 +7,11 @@ import time
 
 from ortools.sat.python import cp_model
 
-from scheduler.explain.rules import EXPLAIN_RULES
 from scheduler.explain.words import Conflict, Words
+from scheduler.interrupt import solve_stoppable
 from scheduler.model.instance import Instance
 from scheduler.model.planmodel import Guards, PlanModel
-from scheduler.solver.interrupt import solve_stoppable
+from scheduler.model.rules import add_rules
 
 BUDGET_KINDS = ("budget_total", "budget_category", "budget_year")
 WIDEN_STEPS = (1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365)  # days on each side
@@ -38,8 +38,7 @@ class ConflictSearch:
         self.words = words
         self.deadline = deadline
         self.pm = PlanModel(instance, Guards(enabled=True))
-        for _, add in EXPLAIN_RULES:
-            add(self.pm)
+        add_rules(self.pm)
         self.guards: dict[tuple, cp_model.IntVar] = dict(self.pm.guards.literals)
         self.by_index = {lit.index: key for key, lit in self.guards.items()}
         self.active: set[tuple] = set(self.guards)

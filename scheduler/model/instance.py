@@ -14,7 +14,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from scheduler.errors import Problem, ScenarioError
-from scheduler.scenario.costs import CostTable
+from scheduler.model.prices import Prices
 from scheduler.scenario.domain import Event, Person, Scenario
 
 TRAVEL_PAD = 14  # the largest travel_days_before / _after the loader accepts
@@ -69,18 +69,24 @@ class Instance:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.project = scenario.project
-        self.costs = CostTable(scenario)
+        self.prices = Prices(self)
         self.horizon = (self.project.end - self.project.start).days + 1
         self.occurrences = self._expand()
         self.by_id = {o.id: o for o in self.occurrences}
         self.by_event: dict[str, list[Occurrence]] = {}
         for occurrence in self.occurrences:
             self.by_event.setdefault(occurrence.event.id, []).append(occurrence)
+        # event -> [(event that must follow it, its ``after`` entry)]
+        self.followers: dict[str, list] = {}
+        for event in scenario.events.values():
+            for order in event.after:
+                self.followers.setdefault(order.event, []).append((event.id, order))
         self.venue_blocked = {vid: self._venue_blocked(vid) for vid in sorted(self._used_venues())}
         self.person_blocked = {
             pid: self._person_blocked(scenario.people[pid]) for pid in sorted(self._involved_people())
         }
         self._start_cache: dict[tuple, tuple[int, ...]] = {}
+        self._preferred: dict[str, tuple[list[tuple[int, int]], frozenset[int]]] = {}
 
     # -- days -------------------------------------------------------------------------------------
 
@@ -259,8 +265,29 @@ class Instance:
             self._start_cache[key] = _clear_starts(bad, 0, self.horizon - 1, lo, hi)
         return self._start_cache[key]
 
-    def person_is_free(self, person_id: str) -> bool:
-        return not self.person_blocked[person_id].reasons
+    def preferred_ranges(self, occurrence: Occurrence) -> list[tuple[int, int]]:
+        """The event's preferred ranges as day indexes, overlapping or touching ones merged."""
+        return self._preferred_of(occurrence.event)[0]
+
+    def preferred_days(self, occurrence: Occurrence) -> frozenset[int]:
+        """The day indexes inside the event's preferred ranges."""
+        return self._preferred_of(occurrence.event)[1]
+
+    def _preferred_of(self, event: Event) -> tuple[list[tuple[int, int]], frozenset[int]]:
+        found = self._preferred.get(event.id)
+        if found is None:
+            merged: list[list[int]] = []
+            for a, b in sorted((self.day(r.first), self.day(r.last)) for r in event.preferred):
+                if merged and a <= merged[-1][1] + 1:
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            ranges = [(a, b) for a, b in merged]
+            found = self._preferred[event.id] = (
+                ranges,
+                frozenset(d for a, b in ranges for d in range(max(a, 0), min(b, self.horizon + 366) + 1)),
+            )
+        return found
 
 
 def _clear_starts(bad: dict[int, str], first: int, last: int, lo: int, hi: int) -> tuple[int, ...]:

@@ -9,13 +9,14 @@ costs and away days hang on.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler.model.costs import add_cost_expressions
 from scheduler.model.instance import Instance, Occurrence
 
 
@@ -51,7 +52,6 @@ class PlanModel:
         self.attends: dict[str, dict[str, cp_model.IntVar]] = {}
         self._attend_at: dict[tuple[str, str, str], cp_model.IntVar] = {}
         self._or_cache: dict[tuple, cp_model.IntVar] = {}
-        self._cost_cache: dict[tuple, Counter] = {}
         self.occurrence_cost: dict[str, cp_model.LinearExpr] = {}
         self.occurrence_cost_bound: dict[str, int] = {}  # the sum of every term: no plan costs more
         self.category_cost: dict[str, cp_model.LinearExpr] = {}
@@ -67,7 +67,7 @@ class PlanModel:
         self._owners: tuple[str, ...] = ()
         self._marks = (0, 0)
         self._create_variables()
-        self._create_cost_expressions()
+        add_cost_expressions(self)
 
     @contextmanager
     def owned(self, *occurrences: str) -> Iterator[None]:
@@ -107,6 +107,14 @@ class PlanModel:
         terms = ([], []) if start is None else ([start.index], [1])
         self.interval_shapes[made.index] = (None if presence is None else presence.index, *terms, offset, size)
         return made
+
+    def remembered(self, key: tuple, make):
+        """What ``make()`` gives, made once per model under ``key``: literals that several rules or
+        objectives share (the same start day, a local or travelling attendance)."""
+        found = self._or_cache.get(key)
+        if found is None:
+            found = self._or_cache[key] = make()
+        return found
 
     def guard(self, rule: str, *key) -> list:
         return self.guards(self.model, rule, *key)
@@ -196,92 +204,6 @@ class PlanModel:
             self._or_cache[key] = var
         return self._or_cache[key]
 
-    # -- money ------------------------------------------------------------------------------------
-
-    def attendee_cost(self, o: Occurrence, person: str, venue: str) -> Counter:
-        """What one seat holder costs at ``venue`` (cached: it depends only on the person's home and
-        funding, the venue and the event's nights)."""
-        p = self.instance.scenario.people[person]
-        key = (p.home, p.funded, o.event.id, venue)
-        if key not in self._cost_cache:
-            self._cost_cache[key] = self.instance.costs.attendee(p, o.event, venue)
-        return self._cost_cache[key]
-
-    def _create_cost_expressions(self) -> None:
-        """Linear expressions in cents: per occurrence, and per category over the whole plan.
-
-        Seat holders who cost the same at every venue of the occurrence (same home, same funding)
-        form one cost class per seat group. Where the event has several venues, the number of a
-        class's picks held at venue ``v`` is an integer ``n[g, k, v]`` (at most the seats, zero
-        unless the occurrence is at ``v``, summing to the class's picks), and the class costs
-        ``Σ_v cost_k(v) · n[g, k, v]``. This is exact, needs a handful of variables per group
-        instead of one literal per candidate and venue, and its LP relaxation is at least as tight
-        (the count is bounded by the seats, not by the class size)."""
-        m, inst = self.model, self.instance
-        categories = inst.costs.categories()
-        per_category: dict[str, list] = {c: [] for c in categories}
-        for o in inst.occurrences:
-            with self.owned(o.id):
-                terms, bound = [], 0
-                venues = o.event.venues
-                for v in venues:
-                    fixed = self.fixed_cost(o, v)
-                    for category, amount in sorted(fixed.items()):
-                        if amount:
-                            per_category[category].append(amount * self.at[o.id][v])
-                            terms.append(amount * self.at[o.id][v])
-                            bound += amount
-                for g, group in enumerate(o.seat_groups):
-                    group_terms: list = []
-                    classes: dict[tuple, list[str]] = defaultdict(list)
-                    for members in _by_home(inst, group.candidates).values():
-                        p = members[0]
-                        key = tuple(tuple(sorted(self.attendee_cost(o, p, v).items())) for v in venues)
-                        classes[key] += members
-                    for k, (key, members) in enumerate(sorted(classes.items())):
-                        if not any(amount for cost in key for _c, amount in cost):
-                            continue
-                        picked = sum(self.pick[o.id][(g, p)] for p in members)
-                        seats = min(group.need, len(members))
-                        bound += seats * max(sum(a for _c, a in cost) for cost in key)
-                        if len(set(key)) == 1:
-                            counted = [(key[0], picked)]
-                        else:
-                            counted = []
-                            shares = []
-                            for v, cost in zip(venues, key, strict=True):
-                                share = m.new_int_var(0, seats, f"held_{o.id}_{g}_{k}_{v}")
-                                m.add(share <= seats * self.at[o.id][v])
-                                shares.append(share)
-                                counted.append((cost, share))
-                            m.add(sum(shares) == picked)
-                        for cost, count in counted:
-                            for category, amount in cost:
-                                if amount:
-                                    per_category[category].append(amount * count)
-                                    terms.append(amount * count)
-                                    group_terms.append(amount * count)
-                    self.seat_cost[(o.id, g)] = group_terms
-                self.occurrence_cost[o.id] = sum(terms) if terms else 0
-                self.occurrence_cost_bound[o.id] = bound
-        self.category_cost = {c: (sum(t) if t else 0) for c, t in per_category.items()}
-
-    def fixed_cost(self, o: Occurrence, venue: str) -> Counter:
-        """What an occurrence held at ``venue`` costs before any seat is filled."""
-        cost = self.instance.costs.occurrence_fixed(o.event, venue)
-        for p in o.fixed:
-            cost.update(self.attendee_cost(o, p, venue))
-        return cost
-
     @property
     def total_cost(self) -> cp_model.LinearExpr:
         return sum(self.category_cost.values())
-
-
-def _by_home(inst: Instance, people: tuple[str, ...]) -> dict[tuple[str, bool], list[str]]:
-    """People grouped by home and funding, the two things their costs depend on."""
-    out: dict[tuple[str, bool], list[str]] = defaultdict(list)
-    for pid in people:
-        person = inst.scenario.people[pid]
-        out[(person.home, person.funded)].append(pid)
-    return out

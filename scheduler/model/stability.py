@@ -94,104 +94,33 @@ def published_details_changed(pm: PlanModel, previous: Plan) -> tuple[cp_model.L
 
 def _same_start(pm: PlanModel, o: Occurrence, day: int) -> cp_model.IntVar:
     """The literal "o starts on ``day``", made once per model (both stages use it)."""
-    key = ("same_start", o.id, day)
-    if key not in pm._or_cache:
+
+    def make():
         with pm.owned(o.id):
             same = pm.model.new_bool_var(f"same_start_{o.id}")
             pm.model.add(pm.start[o.id] == day).only_enforce_if(same)
             pm.model.add(pm.start[o.id] != day).only_enforce_if(~same)
-        pm._or_cache[key] = same
-    return pm._or_cache[key]
+        return same
+
+    return pm.remembered(("same_start", o.id, day), make)
 
 
-def seed_published(fit, previous: Plan) -> None:
-    """Place each published occurrence where it was (day, venue, the same people) before first
-    fit plans the rest, wherever every rule still allows it, and pin it there: the first plan
-    then changes only what must change, as the objective's second stage wants, and the moves
-    that follow (``FirstFit.improve``, ``ejection.py``) leave it alone."""
-    inst = fit.inst
-    published = {o.id: o for o in previous.scheduled}
-    for event_id in fit._event_order():
-        for o in inst.by_event[event_id]:
-            before = published.get(o.id)
-            placement = _as_published(fit, o, before) if before is not None else None
-            if placement is not None:
-                fit._commit(o, placement)
-                fit.pinned.add(o.id)
+def held_as_published(inst, o: Occurrence, held, before: PlannedOccurrence) -> bool:
+    """Whether the search holds ``o`` exactly as published: the same start, venue and people
+    (``held`` is an ``objectives.Held``)."""
+    return (inst.date(held.start), held.venue, set(held.people)) == (
+        before.start,
+        before.venue,
+        {a.person for a in before.attendees},
+    )
 
 
-def _as_published(fit, o: Occurrence, before: PlannedOccurrence):
-    """The published placement of ``o`` if the scenario and the plan so far still allow it."""
-    from scheduler.search.firstfit import Placement
-
-    inst = fit.inst
-    day, venue = inst.day(before.start), before.venue
-    people = {a.person for a in before.attendees}
-    if venue not in o.event.venues or (before.end - before.start).days + 1 != o.duration:
-        return None
-    if not set(o.fixed) <= people or len(people) != o.size or o.size > inst.scenario.venues[venue].capacity:
-        return None
-    seated, picks = sorted(people - set(o.fixed)), []
-    for g, group in enumerate(o.seat_groups):
-        holders = [p for p in seated if p in group.candidates][: group.need]
-        if len(holders) < group.need:
-            return None
-        picks += [(g, p) for p in holders]
-        seated = [p for p in seated if p not in holders]
-    if not _within_placed_bounds(fit, o, day):
-        return None
-    if day not in fit._venue_starts(o, venue) or not fit._venue_free(o, venue, day):
-        return None
-    if not all(fit._person_free(o, p, venue, day) for p in people):
-        return None
-    cost = fit._cost(o, venue, picks)
-    if not fit._affordable(cost, inst.date(day).year, 0):
-        return None
-    return Placement(day, venue, tuple(picks), cost)
-
-
-def _within_placed_bounds(fit, o: Occurrence, day: int) -> bool:
-    """Rules 1, 7 and 8 for a start day, against the occurrences placed so far only: a published
-    occurrence stays where it was even when one before it (in its series or its order) must move,
-    and that one is then placed around it."""
-    inst = fit.inst
-    first, last = inst.window_starts(o)
-    if not first <= day <= last:
-        return False
-    repeat = o.event.repeat
-    if o.index > 1 and repeat is not None:
-        prev = fit.placed.get(f"{o.event.id}-{o.index - 1}")
-        if prev is not None and abs(day - fit._plus_months(prev.start, repeat.every_months)) > repeat.tolerance_days:
-            return False
-    for order in o.event.after:
-        for b in inst.by_event.get(order.event, ()):
-            placed = fit.placed.get(b.id)
-            if placed is None:
-                continue
-            gap = day - (placed.start + b.duration - 1) - 1
-            if gap < order.min_gap_days or (order.max_gap_days is not None and gap > order.max_gap_days):
-                return False
-    allowed = fit._successors_allow(o)
-    return allowed is None or allowed(day)
-
-
-def drop_orphans(fit) -> None:
-    """Take out what a kept published occurrence left without its predecessor: an occurrence of
-    a series after one that could not be placed again, or an event whose predecessor event has
-    no first occurrence (rules 7 and 8); they are optional, or first fit has no plan anyway."""
-    inst = fit.inst
-    changed = True
-    while changed:
-        changed = False
-        for o in inst.occurrences:
-            placement = fit.placed.get(o.id)
-            if placement is None:
-                continue
-            orphan = o.index > 1 and f"{o.event.id}-{o.index - 1}" not in fit.placed
-            orphan |= any(
-                inst.by_event[a.event][0].id not in fit.placed for a in o.event.after if a.event in inst.by_event
-            )
-            if orphan:
-                fit._uncommit(o, placement)
-                fit.pinned.discard(o.id)
-                changed = True
+def details_changed(inst, o: Occurrence, held, before: PlannedOccurrence) -> int:
+    """The tie-breaker's count for one occurrence as the search holds it (None: left out), as
+    ``published_details_changed`` counts it in the model: another start day, another venue, each
+    published seat holder who no longer holds a seat."""
+    start = held.start if held is not None else 0
+    changed = int(start != inst.day(before.start))
+    changed += int(held is None or held.venue != before.venue)
+    people = held.people if held is not None else ()
+    return changed + sum(1 for p in {a.person for a in before.attendees} - set(o.fixed) if p not in people)

@@ -63,7 +63,6 @@ import multiprocessing
 import os
 import pickle
 import signal
-import sys
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -71,6 +70,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.errors import UsageError
+from scheduler.processes import can_fork
 
 WORKERS_OPTION = "workers"
 MAX_WORKERS = 4
@@ -348,12 +348,6 @@ def _assemble(batches: list[Batch], tasks: list[Task], pieces: list) -> list:
             else:
                 results[index] = value
     return results
-
-
-def can_fork() -> bool:
-    """Whether child processes can be forked safely here (not on Windows, which has no ``fork``,
-    nor on macOS, where system libraries may not survive it)."""
-    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _worker_started() -> None:

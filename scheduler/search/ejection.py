@@ -33,20 +33,18 @@ class Ejection:
 
     # -- the plan's worth -------------------------------------------------------------------------
 
-    def worth(self, oid: str, placement: Placement | None) -> tuple[int, int, int]:
-        """What one occurrence adds to the objective, each part to minimise."""
-        o = self.inst.by_id[oid]
-        if placement is None:
-            return (o.event.priority if o.event.optional else 10**9, 0, 0)
-        cost, outside = self.fit._worth(o, placement)
-        return (0, cost, outside)
+    def worth(self, oid: str, placement: Placement | None) -> tuple[int, ...]:
+        """What one occurrence adds to the objectives, each part to minimise."""
+        return self.fit.worth(self.inst.by_id[oid], placement)
 
-    def shortfall(self, o: Occurrence) -> tuple[int, int, int]:
+    def shortfall(self, o: Occurrence) -> tuple[int, ...]:
+        """How far the occurrence is from its floor in each objective (left out: only the
+        priority it loses counts)."""
         placement = self.fit.placed.get(o.id)
-        priority, cost, outside = self.worth(o.id, placement)
+        now = self.worth(o.id, placement)
         if placement is None:
-            return (priority, 0, 0)
-        return (0, cost - self.fit.cheapest(o), outside)
+            return (now[0],) + (0,) * (len(now) - 1)
+        return tuple(a - b for a, b in zip(now, self.fit.floor(o), strict=True))
 
     # -- occupancy --------------------------------------------------------------------------------
 
@@ -68,7 +66,7 @@ class Ejection:
         fit = self.fit
         out = list(o.fixed)
         for g, group in enumerate(o.seat_groups):
-            out += fit._candidates(o, g, venue)[: group.need]
+            out += fit.candidates(o, g, venue)[: group.need]
         return out
 
     # -- moves ------------------------------------------------------------------------------------
@@ -96,7 +94,7 @@ class Ejection:
     def _improve(self, o: Occurrence) -> bool:
         fit = self.fit
         current = fit.placed.get(o.id)
-        if current is None and not fit._can_add(o):
+        if current is None and not fit.can_add(o):
             return False
         tried = 0
         for _count, _distance, day, venue, blockers in self._options(o, current):
@@ -110,19 +108,20 @@ class Ejection:
 
     def _options(self, o: Occurrence, current: Placement | None):
         inst, fit = self.inst, self.fit
-        first, last = fit._start_range(o)  # the series and the order, with the others as they are
-        if first is None:
+        span = fit.start_range(o)  # the series and the order, with the others as they are
+        if span is None:
             return []
-        allowed = fit._successors_allow(o) or (lambda _day: True)
+        first, last = span
+        allowed = fit.successors_allow(o) or (lambda _day: True)
         centre = current.start if current is not None else (first + last) // 2
         now = self.worth(o.id, current)
         options = []
         for v in o.event.venues:
             if o.size > inst.scenario.venues[v].capacity:
                 continue
-            if current is not None and (0, fit.least_at(o, v), 0) >= now:
+            if current is not None and fit.floor_at(o, v) >= now:
                 continue
-            for day in fit._venue_starts(o, v):
+            for day in fit.venue_starts(o, v):
                 if not first <= day <= last or (current is not None and (day, v) == (current.start, current.venue)):
                     continue
                 if not allowed(day):
@@ -141,19 +140,19 @@ class Ejection:
         before = {oid: fit.placed.get(oid) for oid in moved}
         for oid in moved:
             if before[oid] is not None:
-                fit._uncommit(inst.by_id[oid], before[oid])
+                fit.uncommit(inst.by_id[oid], before[oid])
         after: dict[str, Placement | None] = {oid: None for oid in moved}
         placement = self._place_at(o, day, venue)
         if placement is not None:
-            fit._commit(o, placement)
+            fit.commit(o, placement)
             after[o.id] = placement
             for oid in blockers:
                 b = inst.by_id[oid]
-                if not fit._can_add(b):
+                if not fit.can_add(b):
                     continue
-                found = fit._place(b, 0, day_choice="cheapest")
+                found = fit.place(b, 0, day_choice="cheapest")
                 if found is not None:
-                    fit._commit(b, found)
+                    fit.commit(b, found)
                     after[oid] = found
         old = tuple(map(sum, zip(*(self.worth(oid, before[oid]) for oid in moved), strict=True)))
         new = tuple(map(sum, zip(*(self.worth(oid, after[oid]) for oid in moved), strict=True)))
@@ -167,10 +166,10 @@ class Ejection:
             return True
         for oid in moved:
             if after[oid] is not None:
-                fit._uncommit(inst.by_id[oid], after[oid])
+                fit.uncommit(inst.by_id[oid], after[oid])
         for oid in moved:
             if before[oid] is not None:
-                fit._commit(inst.by_id[oid], before[oid])
+                fit.commit(inst.by_id[oid], before[oid])
         return False
 
     def _series_whole(self, moved: list[str]) -> bool:
@@ -183,26 +182,11 @@ class Ejection:
             following = inst.by_event[o.event.id][o.index :]
             if any(f.id in fit.placed for f in following):
                 return False
-            for follower, _order in fit._followers.get(o.event.id, ()):
+            for follower, _order in inst.followers.get(o.event.id, ()):
                 if o.index == 1 and any(f.id in fit.placed for f in inst.by_event[follower]):
                     return False
         return True
 
     def _place_at(self, o: Occurrence, day: int, venue: str) -> Placement | None:
         """``o`` at ``venue`` from ``day``, if every rule allows it there now."""
-        fit = self.fit
-        first, last = fit._start_range(o)
-        if first is None or not first <= day <= last:
-            return None
-        allowed = fit._successors_allow(o)
-        if allowed is not None and not allowed(day):
-            return None
-        if day not in fit._venue_starts(o, venue) or not fit._venue_free(o, venue, day):
-            return None
-        picks = fit._people_free(o, venue, day)
-        if picks is None:
-            return None
-        cost = fit._cost(o, venue, picks)
-        if not fit._affordable(cost, self.inst.date(day).year, 0):
-            return None
-        return Placement(day, venue, picks, cost)
+        return self.fit.placement_at(o, day, venue)

@@ -13,7 +13,7 @@ Why not leave it to CP-SAT's own large-neighbourhood search: its neighbourhoods 
 with the whole linear relaxation loaded each one costs seconds of presolve on a large model (on
 the 140-occurrence benchmark a handful ran in 40 s), while these are aimed at the shortfall and
 cost a fraction of a second. When every objective reaches its floor the plan is proven optimal
-without any further search (see ``at_floors``).
+without any further search (``objectives.at_floors``).
 
 On the largest models (beyond ``LARGE`` variables) each neighbourhood is a small model of its own
 (``submodel.Pieces``), in which each seat group may pick, besides the people it has now, only the
@@ -37,12 +37,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.interrupt import solve_all_stoppable
 from scheduler.model.instance import Occurrence
-from scheduler.model.mapping import least_at
+from scheduler.model.objectives import weighted
 from scheduler.model.planmodel import PlanModel
 from scheduler.search.occupancy import Occupancy
 from scheduler.search.submodel import Pieces, flatten, whole
-from scheduler.solver.interrupt import solve_all_stoppable
 
 # Neighbourhood sizes: (competing occurrences freed with each target, occurrences freed together
 # in one solve). Up to LARGE variables CP-SAT searches the whole model well: a few larger
@@ -89,10 +89,6 @@ class Neighbourhoods:
         # model leaves the other workers to CP-SAT's own search after the neighbourhoods.
         self.parallel = max(1, workers) if self.own_models else 1
         self._flat: dict[int, tuple] = {}  # id of an expression -> (it, its flattened form)
-        self._followers: dict[str, list] = {}  # event -> [(event that must follow it, its After)]
-        for event in pm.instance.scenario.events.values():
-            for order in event.after:
-                self._followers.setdefault(order.event, []).append((event.id, order))
 
     # -- reading the plan -------------------------------------------------------------------------
 
@@ -124,16 +120,19 @@ class Neighbourhoods:
     def shortfall(self, o: Occurrence) -> tuple[int, ...]:
         """How far the occurrence is from its floor in each stage that counts it, in order."""
         return tuple(
-            (stage.parts[o.id][1] - self.value(stage.parts[o.id][0]))
-            if stage.maximize
-            else (self.value(stage.parts[o.id][0]) - stage.floors.get(o.id, 0))
+            stage.minimised(self.value(stage.parts[o.id][0]) - self.best_part(stage, o.id))
             for stage in self.stages
             if stage.parts is not None and o.id in stage.parts
         )
 
+    @staticmethod
+    def best_part(stage, oid: str) -> int:
+        """The best value an occurrence's term of ``stage`` can have."""
+        return stage.parts[oid][1] if stage.maximize else stage.floors.get(oid, 0)
+
     def objective(self, values: list[int] | None = None) -> tuple[int, ...]:
         """The plan's objectives, each to minimise, in the lexicographic order."""
-        return tuple(-self.value(s.expr, values) if s.maximize else self.value(s.expr, values) for s in self.stages)
+        return tuple(s.minimised(self.value(s.expr, values)) for s in self.stages)
 
     # -- the search -------------------------------------------------------------------------------
 
@@ -266,7 +265,7 @@ class Neighbourhoods:
         inst = self.pm.instance
         out = []
         linked = [(order.event, order, True) for order in o.event.after]
-        linked += [(follower, order, False) for follower, order in self._followers.get(o.event.id, ())]
+        linked += [(follower, order, False) for follower, order in inst.followers.get(o.event.id, ())]
         for event_id, order, before in linked:
             for q in inst.by_event[event_id]:
                 at = self.placed(q)
@@ -300,7 +299,7 @@ class Neighbourhoods:
     def _least_at(self, o: Occurrence, venue: str) -> int:
         key = (o.id, venue)
         if key not in self._least:
-            self._least[key] = least_at(self.pm, o, venue)
+            self._least[key] = self.pm.instance.prices.least_at(o, venue)
         return self._least[key]
 
     def _wanted_people(self, o: Occurrence, venue: str) -> list[str]:
@@ -328,7 +327,7 @@ class Neighbourhoods:
             pm = self.pm
             wanted = []
             for group in o.seat_groups:
-                costs = {p: sum(pm.attendee_cost(o, p, venue).values()) for p in group.candidates}
+                costs = {p: pm.instance.prices.attendee_total(o, p, venue) for p in group.candidates}
                 ranked = sorted(costs.values())
                 limit = ranked[min(group.need, len(ranked)) - 1] if ranked else 0
                 wanted += [p for p in group.candidates if costs[p] <= limit]
@@ -409,7 +408,7 @@ class Neighbourhoods:
         for g, group in enumerate(o.seat_groups):
             others = sorted(
                 (p for p in group.candidates if not values[picks[(g, p)].index]),
-                key=lambda p: (sum(pm.attendee_cost(o, p, venue).values()), busy[p], p),
+                key=lambda p: (pm.instance.prices.attendee_total(o, p, venue), busy[p], p),
             )
             out += [picks[(g, p)].index for p in others[CANDIDATES:]]
         return out
@@ -433,18 +432,17 @@ class Neighbourhoods:
         return solver
 
     def _local_objective(self, free: list[str]):
-        """The objectives restricted to the freed occurrences (the rest are constants), fused with
-        weights sized on them; a stage without per-occurrence parts enters whole."""
-        terms, weight = [], 1
-        for stage in reversed(self.stages):
-            if stage.parts is not None:
-                expr = sum(stage.parts[o][0] for o in free if o in stage.parts)
-                bound = sum(stage.parts[o][1] for o in free if o in stage.parts)
+        """The objectives restricted to the freed occurrences (the rest are constants), weighted on
+        their own bounds; a stage without per-occurrence parts enters whole."""
+        terms, bounds = [], []
+        for stage in self.stages:
+            if stage.parts is None:
+                terms.append(stage.expr)
+                bounds.append(stage.bound)
             else:
-                expr, bound = stage.expr, stage.bound
-            terms.append((-weight if stage.maximize else weight) * expr)
-            weight *= bound + 1
-        return sum(terms)
+                terms.append(sum(stage.parts[o][0] for o in free if o in stage.parts))
+                bounds.append(sum(stage.parts[o][1] for o in free if o in stage.parts))
+        return weighted(self.stages, terms, bounds)
 
 
 def set_complete_hint(model: cp_model.CpModel, values: list[int]) -> None:
@@ -455,16 +453,6 @@ def set_complete_hint(model: cp_model.CpModel, values: list[int]) -> None:
     hint.values.clear()
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
-
-
-def at_floors(stages: list, values_of) -> bool:
-    """True when every objective is at a value no plan can beat (its ``floor``), in order: the
-    plan is then optimal. A stage's floor holds only while the stages before it are at theirs
-    (the cost floor assumes every optional occurrence is held, which the best priority means)."""
-    for stage in stages:
-        if stage.floor is None or values_of(stage.expr) != stage.floor:
-            return False
-    return True
 
 
 def _stopped(deadline: float | None, interrupt) -> bool:

@@ -149,7 +149,7 @@ def test_the_solver_finds_the_best_plan(tmp_path_factory, text):
     from scheduler.errors import InfeasibleError
     from scheduler.model.instance import Instance
     from scheduler.scenario.loader import load
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     path = tmp_path_factory.mktemp("tiny") / "scenario.toml"
     path.write_text(text, encoding="utf-8")
@@ -246,7 +246,7 @@ def test_generated_scenarios_obey_every_rule(tmp_path_factory, text):
     from scheduler.errors import InfeasibleError
     from scheduler.model.instance import Instance
     from scheduler.scenario.loader import load
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     path = tmp_path_factory.mktemp("generated") / "scenario.toml"
     path.write_text(text, encoding="utf-8")

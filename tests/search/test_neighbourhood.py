@@ -14,13 +14,14 @@ import pytest
 from benchmarks.generate import write  # benchmarks/, on the path through busy_plans
 from scheduler.model.instance import Instance
 from scheduler.model.mapping import to_plan, variables
+from scheduler.model.objectives import at_floors
 from scheduler.model.planmodel import PlanModel
 from scheduler.plan import to_dict
 from scheduler.scenario.loader import load
 from scheduler.search import neighbourhood
 from scheduler.search.firstfit import FirstFit, Policy
-from scheduler.search.neighbourhood import Neighbourhoods, at_floors
-from scheduler.solver.lexicographic import SolveOptions, solve
+from scheduler.search.neighbourhood import Neighbourhoods
+from scheduler.solver import SolveOptions, solve
 from tests.support.busy_plans import SIZE, by_hand_start
 from tests.support.plan_checker import check_plan
 
@@ -46,7 +47,7 @@ def test_neighbourhoods_reach_the_optimum_from_the_plan_by_hand(scenario, optimu
     improved = search.objective()
     assert improved < by_hand
     assert improved == tuple(-optimum[s.name] if s.maximize else optimum[s.name] for s in stages)
-    plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+    plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, 0, 1))
     assert check_plan(scenario, plan) == []
 
 
@@ -67,7 +68,7 @@ def test_neighbourhoods_on_small_models_of_their_own_find_what_the_whole_model_f
         assert (search.pieces is not None) == own
         assert search.objective() < by_hand
         found[own] = (search.objective(), search.solves)
-        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, 0, 1))
         assert check_plan(scenario, plan) == []
     assert found[True] == found[False]
 
@@ -147,7 +148,7 @@ def test_neighbourhoods_solved_two_at_a_time_give_a_valid_plan_the_same_every_ru
         by_hand = search.objective()
         values = search.run(deadline=None)
         assert search.objective() < by_hand
-        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions()))
+        plan = to_dict(to_plan(pm, {n: values[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, 0, 1))
         assert check_plan(scenario, plan) == []
         runs.append(values)
     assert runs[0] == runs[1]
@@ -195,7 +196,7 @@ def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
     assert after < before and len(fit.placed) == len(instance.occurrences)
     assert sum(sum(search.shortfall(o)[1:]) for o in instance.occurrences) < sum(shortfall)
     pm = PlanModel(instance)
-    plan = to_dict(to_plan(pm, decisions(pm, fit.placed), "FEASIBLE", 0.0, SolveOptions()))
+    plan = to_dict(to_plan(pm, decisions(pm, fit.placed), "FEASIBLE", 0.0, 0, 1))
     assert check_plan(scenario, plan) == []
     again = FirstFit(Instance(load(scenario)), Policy(venue="total", people="cheapest"))
     again.run()
@@ -206,7 +207,7 @@ def test_ejection_moves_improve_the_plan_by_hand_and_keep_it_valid(scenario):
 def test_with_the_published_plan_first_fit_keeps_what_still_fits(scenario, tmp_path):
     """Re-planning (--previous): first fit starts from the published placements that every rule
     still allows, so the first plan changes only what must change."""
-    from scheduler.search.warmstart import first_fit
+    from scheduler.search.firstplan import first_fit
 
     published = solve(Instance(load(scenario)), SolveOptions(workers=1))
     same = first_fit(Instance(load(scenario)), SolveOptions(workers=1, previous=published), time.monotonic())

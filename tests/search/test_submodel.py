@@ -17,13 +17,14 @@ from ortools.sat.python import cp_model
 from benchmarks.generate import write  # benchmarks/, on the path through busy_plans
 from scheduler.model.instance import Instance
 from scheduler.model.mapping import to_plan, variables
+from scheduler.model.objectives import objective_stages
 from scheduler.model.planmodel import PlanModel
 from scheduler.model.rules import add_rules
 from scheduler.plan import to_dict
 from scheduler.scenario.loader import load
 from scheduler.search.neighbourhood import Neighbourhoods, set_complete_hint
 from scheduler.search.submodel import Pieces, flatten
-from scheduler.solver.lexicographic import SolveOptions, objective_stages, solve
+from scheduler.solver import SolveOptions, solve
 from tests.support.busy_plans import SIZE, by_hand_start
 from tests.support.plan_checker import check_plan
 
@@ -138,7 +139,7 @@ def test_a_neighbourhood_solution_is_a_plan_of_the_whole_model(scenario):
         check.parameters.num_workers = 1
         whole.clear_objective()
         assert check.solve(whole) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        plan = to_plan(pm, {n: new[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, SolveOptions())
+        plan = to_plan(pm, {n: new[v.index] for n, v in variables(pm)}, "FEASIBLE", 0.0, 0, 1)
         assert check_plan(scenario, to_dict(plan)) == []
         values = new
         pieces.update(free, values)

@@ -326,7 +326,7 @@ def valid_scenarios(draw) -> str:
 @given(text=valid_scenarios())
 def test_every_plan_of_a_generated_scenario_obeys_the_rules(tmp_path, text):
     from scheduler import plan as plan_json
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     path = tmp_path / "generated.toml"
     path.write_text(text, encoding="utf-8")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import scheduler.solver.lexicographic as solve_module
-from scheduler.solver.interrupt import Interrupt, SearchInterrupted
+from scheduler.interrupt import Interrupt, SearchInterrupted
 from tests.support.plan_checker import check_plan
 from tests.support.scenarios import CITIES, event, person, scenario, venue
 
@@ -244,7 +244,7 @@ def test_ctrl_c_under_pythons_own_handler_stops_a_solve_at_once():
     code = """
 import os, signal, threading, time
 from ortools.sat.python import cp_model
-from scheduler.solver.interrupt import solve_stoppable
+from scheduler.interrupt import solve_stoppable
 m = cp_model.CpModel()
 x = [m.new_int_var(0, 600, f"x{i}") for i in range(60)]
 m.add_no_overlap([m.new_interval_var(x[i], 3 + i % 7, x[i] + 3 + i % 7, f"i{i}") for i in range(60)])
@@ -273,7 +273,7 @@ def test_a_stop_that_raises_leaves_no_search_running():
     code = """
 import os, signal, threading, time
 from ortools.sat.python import cp_model
-from scheduler.solver.interrupt import solve_stoppable
+from scheduler.interrupt import solve_stoppable
 m = cp_model.CpModel()
 x = [m.new_int_var(0, 600, f"x{i}") for i in range(60)]
 m.add_no_overlap([m.new_interval_var(x[i], 3 + i % 7, x[i] + 3 + i % 7, f"i{i}") for i in range(60)])
@@ -301,7 +301,7 @@ def test_searches_run_at_once_are_all_stopped_by_one_request():
     code = """
 import os, signal, threading, time
 from ortools.sat.python import cp_model
-from scheduler.solver.interrupt import Interrupt, solve_all_stoppable
+from scheduler.interrupt import Interrupt, solve_all_stoppable
 m = cp_model.CpModel()
 x = [m.new_int_var(0, 600, f"x{i}") for i in range(60)]
 m.add_no_overlap([m.new_interval_var(x[i], 3 + i % 7, x[i] + 3 + i % 7, f"i{i}") for i in range(60)])

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from benchmarks.generate import Size  # noqa: E402
 from scheduler.model.instance import Instance  # noqa: E402
+from scheduler.model.objectives import objective_stages
 from scheduler.model.planmodel import PlanModel  # noqa: E402
 from scheduler.model.rules import add_rules  # noqa: E402
 from scheduler.scenario.loader import load  # noqa: E402
 from scheduler.search.firstfit import FirstFit, Policy  # noqa: E402
 from scheduler.search.warmstart import complete_plan  # noqa: E402
-from scheduler.solver.lexicographic import SolveOptions, objective_stages  # noqa: E402
+from scheduler.solver import SolveOptions
 
 SIZE = Size(occurrences=36, people=80, countries=4, years=2, tightness=1.0, seed=11)
 

@@ -37,7 +37,7 @@ def solved(variant: str = "example") -> tuple[Path, Path]:
     from scheduler import plan as plan_json
     from scheduler.model.instance import Instance
     from scheduler.scenario.loader import load
-    from scheduler.solver.lexicographic import SolveOptions, solve
+    from scheduler.solver import SolveOptions, solve
 
     folder = _workdir() / variant
     folder.mkdir()
