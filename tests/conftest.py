@@ -106,38 +106,78 @@ def no_output_plugins(monkeypatch):
 
 
 @pytest.fixture
-def solve_toml(tmp_path, write_scenario, cli, no_output_plugins):
+def search_mode() -> str:
+    """How ``solve_toml`` and ``solve_api`` search: "full" (the default, the warm start before
+    CP-SAT), "plain" (CP-SAT alone), or "both" (each, asserting that they agree on the optimum; the
+    rule tests use it)."""
+    return "full"
+
+
+def _searches(mode: str) -> tuple[str, ...]:
+    return ("plain", "full") if mode == "both" else (mode,)
+
+
+def _agree(plans: dict) -> None:
+    """Both searches proved the same optimum (the objective vector), or both found no plan."""
+    objectives = {name: None if plan is None else plan["solver"]["objective"] for name, plan in plans.items()}
+    assert len(set(map(str, objectives.values()))) == 1, f"the searches disagree: {objectives}"
+
+
+@pytest.fixture
+def solve_toml(tmp_path, write_scenario, cli, no_output_plugins, search_mode):
     """``solve_toml(text, *args) -> (plan dict or None, exit code, output)`` through the CLI
-    (``scheduler solve FILE -o DIR --workers 1``); a plan it returns has passed ``check_plan``."""
+    (``scheduler solve FILE -o DIR --workers 1 --search MODE``); a plan it returns has passed
+    ``check_plan``."""
     counter = itertools.count(1)
 
     def run(text: str, *args: str):
         path = write_scenario(text)
-        out = tmp_path / f"out-{next(counter)}"
-        result = cli("solve", path, "-o", out, "--workers", "1", *args)
-        plan = None
-        if result.exit_code == 0:
-            plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-            violations = check_plan(path, plan)
-            assert violations == [], "\n".join(violations)
-        return plan, result.exit_code, result.output
+        results = {}
+        for search in _searches(search_mode):
+            out = tmp_path / f"out-{next(counter)}"
+            result = cli("solve", path, "-o", out, "--workers", "1", "--search", search, *args)
+            plan = None
+            if result.exit_code == 0:
+                plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+                violations = check_plan(path, plan)
+                assert violations == [], "\n".join(violations)
+            results[search] = (plan, result.exit_code, result.output)
+        if len(results) > 1:
+            _agree({name: plan for name, (plan, _code, _output) in results.items()})
+            assert len({code for _plan, code, _output in results.values()}) == 1
+        return results[_searches(search_mode)[-1]]
 
     return run
 
 
 @pytest.fixture
-def solve_api(write_scenario):
+def solve_api(write_scenario, search_mode):
     """``solve_api(text, skip_rules=()) -> (plan dict, violations)`` through the Python API with
     one worker. Without skipped rules the plan must be valid (asserted here); with skipped rules
-    the violations are returned for the test to inspect."""
+    the violations are returned for the test to inspect. Every model built is read back to check
+    that each constraint is tagged with the occurrences whose variables it uses."""
     from scheduler import plan as plan_json
     from scheduler.model.instance import Instance
+    from scheduler.model.objectives import objective_stages
+    from scheduler.model.planmodel import PlanModel
+    from scheduler.model.rules import add_rules
     from scheduler.scenario.loader import load
     from scheduler.solver import SolveOptions, solve
+    from tests.support.ownership import ownership_problems
 
     def run(text: str, skip_rules: tuple[str, ...] = ()):
         path = write_scenario(text)
-        plan = plan_json.to_dict(solve(Instance(load(path)), SolveOptions(workers=1, skip_rules=skip_rules)))
+        pm = PlanModel(Instance(load(path)))
+        add_rules(pm)
+        objective_stages(pm)
+        assert ownership_problems(pm) == []
+        plans = {}
+        for search in _searches(search_mode):
+            options = SolveOptions(workers=1, skip_rules=skip_rules, search=search)
+            plans[search] = plan_json.to_dict(solve(Instance(load(path)), options))
+        if len(plans) > 1:
+            _agree(plans)
+        plan = plans[_searches(search_mode)[-1]]
         violations = check_plan(path, plan)
         if not skip_rules:
             assert violations == [], "\n".join(violations)

@@ -45,6 +45,13 @@ from scheduler.cli.replan import load_previous, previous_option
     show_default=True,
     help="Random seed of the search.",
 )
+@click.option(
+    "--search",
+    type=click.Choice(["full", "plain"]),
+    default="full",
+    show_default=True,
+    help="full: the fast search's first plan as CP-SAT's warm start; plain: CP-SAT alone on the model.",
+)
 @output_format_options
 @previous_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
@@ -57,6 +64,7 @@ def solve(
     time_limit: float | None,
     workers: int | None,
     seed: int,
+    search: str,
     formats: tuple[str, ...],
     templates: Path | None,
     render_options: tuple[str, ...],
@@ -92,6 +100,7 @@ def solve(
         progress=None if quiet else _to_stderr,
         interrupt=Interrupt(),
         previous=previous,
+        search=search,
     )
     try:
         with stop_search_on_signals(solve_options.interrupt) as stop:

@@ -55,10 +55,10 @@ class Feasibility:
     day, with the rules' checks of a further placement against it."""
 
     def __init__(self, instance: Instance, skip: tuple[str, ...] = ()):
-        self.inst = instance
         unknown = set(skip) - set(RULE_NAMES)
         if unknown:
             raise ValueError(f"no such rule: {', '.join(sorted(unknown))}")
+        self.inst = instance
         checked = set(RULE_NAMES) - set(skip)
         self.window, self.event_days, self.attendance = (
             r in checked for r in ("horizon_and_window", "event_days", "attendance_days")

@@ -3,9 +3,13 @@
 For each rule: a small scenario in which the rule binds, solved through the command line; the plan
 obeys the rule (the independent checker says so inside ``solve_toml``, and a direct assertion
 names what the rule prevented). Then the same scenario solved through the Python API with the rule
-switched off (``SolveOptions(skip_rules=...)``): each scenario is built so that the objective
-(priority, then cost, then days outside ``preferred``) pulls the plan into the violation, and the
-checker reports it. That shows the rule is what kept the first plan valid.
+switched off (``SolveOptions(skip_rules=...)``, which leaves it out of the model and of the search's
+checks alike): each scenario is built so that the objective (priority, then cost, then days outside
+``preferred``) pulls the plan into the violation, and the checker reports it. That shows the rule
+is what kept the plan valid.
+
+Every scenario is solved twice, with ``--search plain`` (CP-SAT alone) and ``--search full`` (the
+warm start first), and both must prove the same optimum (``search_mode`` below).
 """
 
 from __future__ import annotations
@@ -17,6 +21,12 @@ import pytest
 
 from tests.support.plan_checker import broken_rules
 from tests.support.scenarios import event, person, scenario, venue
+
+
+@pytest.fixture
+def search_mode() -> str:
+    return "both"
+
 
 ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 

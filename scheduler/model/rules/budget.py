@@ -11,15 +11,21 @@ from scheduler.model.planmodel import PlanModel
 
 def add(pm: PlanModel) -> None:
     """Hard constraint: the total cost, each capped category and each capped year stay within their caps."""
-    m, inst = pm.model, pm.instance
-    budget = inst.scenario.budget
-    m.add(pm.total_cost <= budget.total).only_enforce_if(pm.guard("budget_total"))
+    budget = pm.instance.scenario.budget
+    _cap(pm, pm.total_cost, budget.total, "budget_total")
     for category, cap in sorted(budget.categories.items()):
-        m.add(pm.category_cost.get(category, 0) <= cap).only_enforce_if(pm.guard("budget_category", category))
+        _cap(pm, pm.category_cost.get(category, 0), cap, "budget_category", category)
     if budget.years:
         pm.year_cost = year_cost_expressions(pm)
         for year, cap in sorted(budget.years.items()):
-            m.add(pm.year_cost.get(year, 0) <= cap).only_enforce_if(pm.guard("budget_year", year))
+            _cap(pm, pm.year_cost.get(year, 0), cap, "budget_year", year)
+
+
+def _cap(pm: PlanModel, spent, cap: int, *guard_key) -> None:
+    """``spent <= cap``; nothing where nothing can be spent there (a cap is never below 0)."""
+    if isinstance(spent, int):
+        return
+    pm.model.add(spent <= cap).only_enforce_if(pm.guard(*guard_key))
 
 
 def year_cost_expressions(pm: PlanModel) -> dict[int, cp_model.LinearExpr]:
