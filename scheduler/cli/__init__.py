@@ -49,8 +49,8 @@ def run() -> None:
     """The program (``scheduler`` and ``python -m scheduler``): ``main``, then the end of the
     process once what it wrote is out, without the interpreter's teardown.
 
-    Tearing the interpreter down frees every object one by one and collects them all once more:
-    after a large render, 0.15-0.2 s spent on memory that is about to be returned whole. The
+    Tearing the interpreter down frees every object one by one and collects them all once more,
+    after a large render a noticeable wait on memory that is about to be returned whole. The
     functions registered with ``atexit`` still run, and the output streams are flushed; where that
     fails, or a thread other than this one is still running (the interpreter would wait for it), or
     the exit code is not a number, the process ends the ordinary way."""

@@ -19,7 +19,7 @@ WIDEN_SCAN = 4  # steps tried one by one on the whole model before a binary sear
 
 # Parameters per kind of solve. An explanation makes dozens of small solves of one model, each of
 # which CP-SAT presolves afresh, so per-solve overhead dominates: presolve probing
-# (``cp_model_probing_level``) took most of each run on the ILECU example and finds little that
+# (``cp_model_probing_level``) took most of each run on the bundled example and finds little that
 # the search does not find sooner, so it is off for all of them. A feasibility test stops at the
 # first plan and keeps the full LP relaxation of the total cost (it steers the search to a plan
 # far sooner than a pure feasibility search); naming the sufficient assumptions has no objective,

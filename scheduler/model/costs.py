@@ -9,16 +9,13 @@ plan's own accounts use.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from scheduler.model.instance import Instance
 
-if TYPE_CHECKING:
-    from scheduler.model.planmodel import PlanModel
 
-
-def add_cost_expressions(pm: PlanModel) -> None:
-    """Linear expressions in cents: per occurrence, and per category over the whole plan.
+def add_cost_expressions(pm) -> None:
+    """Linear expressions in cents on the ``PlanModel`` ``pm`` being made: per occurrence, and per
+    category over the whole plan.
 
     Seat holders who cost the same at every venue of the occurrence (same home, same funding)
     form one cost class per seat group. Where the event has several venues, the number of a

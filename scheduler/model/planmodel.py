@@ -61,8 +61,8 @@ class PlanModel:
         # per run of variables and constraints made inside ``owned`` (focused neighbourhoods).
         self.spans: list[tuple[int, int, int, int, tuple[str, ...]]] = []
         # Interval constraint -> (presence literal or None, start's variables, their coefficients,
-        # start's offset, size), as ``submodel.Pieces.shape`` reads them from the proto, which
-        # takes 30 µs an interval through the proto's Python wrapper (``interval``).
+        # start's offset, size), kept as the rules make them (``interval``): reading them back
+        # through the proto's Python wrapper is slow on large models.
         self.interval_shapes: dict[int, tuple] = {}
         self._owners: tuple[str, ...] = ()
         self._marks = (0, 0)

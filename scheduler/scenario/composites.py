@@ -130,17 +130,7 @@ def repeat(value: Any) -> Repeat:
 
 
 def costs(value: Any) -> dict[str, int]:
-    if not isinstance(value, dict):
-        raise FieldError(f"{show(value)} should be a table of category = amount, e.g. {{ interpretation = 2400 }}")
-    out, errors = {}, []
-    for key, amount in value.items():
-        try:
-            out[f.ident(key)] = f.money(amount)
-        except FieldError as error:
-            errors.append(f"{key}: {error}")
-    if errors:
-        raise FieldError("; ".join(errors))
-    return out
+    return money_table(f.ident, "category = amount, e.g. { interpretation = 2400 }")(value)
 
 
 def year_key(value: str) -> int:
@@ -149,21 +139,20 @@ def year_key(value: str) -> int:
     raise FieldError(f"{show(value)} is not a year such as 2023")
 
 
-def money_table(parse_key):
+def money_table(parse_key, entries: str = "key = amount"):
+    """A parser of a table of amounts, its keys read by ``parse_key``."""
+
     def parse(value: Any) -> dict:
         if not isinstance(value, dict):
-            raise FieldError(f"{show(value)} should be a table of key = amount")
-        out, errors = {}, []
-        for key, amount in value.items():
-            try:
-                out[parse_key(key)] = f.money(amount)
-            except FieldError as error:
-                errors.append(f"{key}: {error}")
-        if errors:
-            raise FieldError("; ".join(errors))
-        return out
+            raise FieldError(f"{show(value)} should be a table of {entries}")
+        pairs = f.parse_each(((key, (key, amount)) for key, amount in value.items()), _amount_of(parse_key))
+        return dict(pairs)
 
     return parse
+
+
+def _amount_of(parse_key):
+    return lambda pair: (parse_key(pair[0]), f.money(pair[1]))
 
 
 def bands(value: Any) -> tuple[tuple[int, int], ...]:

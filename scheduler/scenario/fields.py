@@ -237,17 +237,23 @@ def list_of(parse: Callable[[Any], Any], what: str, max_items: int = 10_000) -> 
         values = items(value, what)
         if len(values) > max_items:
             raise FieldError(f"has {len(values)} entries; at most {max_items}")
-        out, errors = [], []
-        for i, item in enumerate(values):
-            try:
-                out.append(parse(item))
-            except FieldError as error:
-                errors.append(f"[{i}]: {error}")
-        if errors:
-            raise FieldError("; ".join(errors))
-        return out
+        return parse_each(((f"[{i}]", item) for i, item in enumerate(values)), parse)
 
     return parse_list
+
+
+def parse_each(labelled, parse: Callable[[Any], Any]) -> list:
+    """``parse(value)`` for each ``(label, value)``; every value that fails is reported at once,
+    as "label: what is wrong"."""
+    out, errors = [], []
+    for label, value in labelled:
+        try:
+            out.append(parse(value))
+        except FieldError as error:
+            errors.append(f"{label}: {error}")
+    if errors:
+        raise FieldError("; ".join(errors))
+    return out
 
 
 def country(value: Any) -> str:

@@ -130,32 +130,11 @@ class TableReaders:
         funded = t.take("funded", f.boolean, True)
         unavailable = t.take("unavailable", f.list_of(f.date_range, "date ranges"), [])
         busy = t.take("busy", self.ics_path, None)
-        if None in (
-            pid,
-            name,
-            email,
-            organisation,
-            country,
-            home,
-            language,
-            roles,
-            funded,
-            unavailable,
-        ):
+        required = (pid, name, email, organisation, country, home, language, roles, funded, unavailable)
+        if None in required:
             return None
-        return Person(
-            pid,
-            name,
-            email,
-            organisation,
-            country,
-            home,
-            language,
-            tuple(dict.fromkeys(roles)),
-            funded,
-            tuple(unavailable),
-            busy,
-        )
+        roles, unavailable = tuple(dict.fromkeys(roles)), tuple(unavailable)
+        return Person(pid, name, email, organisation, country, home, language, roles, funded, unavailable, busy)
 
     def event(self, t: Table, project: Project | None) -> Event | None:
         eid = t.take("id", f.ident)

@@ -175,9 +175,8 @@ class Builder:
         days, occurrences that are not freed) become plain intervals of those days; in a
         cumulative, one interval per step of the load they make together.
 
-        (Keeping the freed intervals off the constant ones through the domains of their starts
-        instead, with no-overlaps among the freed ones only, made CP-SAT's work per solve twice
-        as large on the 140-occurrence benchmark and no faster on the 2,000-occurrence one.)"""
+        Constant intervals are kept as intervals, not folded into the freed starts' domains:
+        that made CP-SAT's work larger (benchmarks/README.md, third round)."""
         ct = self.source.constraints[c]
         constant = [(k, days) for k, _i, days in listed if days is not None]
         variable = [(k, i) for k, i, days in listed if days is None and self.intervals[i] is not None]

@@ -8,9 +8,9 @@ nearest to where it is), puts it there, and puts the blockers back where each is
 The move is kept if the plan is better in the objective's order (priority of optional events,
 then cost, then days outside ``preferred``), else undone.
 
-The same moves CP-SAT makes in ``neighbourhood.py``, without its exact search but in
-milliseconds instead of a presolve of the whole model each: on the largest scenarios (2,000
-occurrences) that is the difference between hundreds of moves and a handful. Deterministic.
+The same moves CP-SAT makes in ``neighbourhood.py``, without its exact search but without a
+presolve of the whole model each: on the largest scenarios many more moves fit in the same time
+(benchmarks/README.md). Deterministic.
 """
 
 from __future__ import annotations

@@ -81,28 +81,29 @@ class Feasibility:
     # -- the partial plan -------------------------------------------------------------------------
 
     def commit(self, o: Occurrence, placement: Placement) -> None:
-        inst = self.inst
         self.placed[o.id] = placement
-        for p in placement.people(o):
-            lo, hi = inst.away_offsets(o, p, placement.venue)
-            self.busy[p].update(range(placement.start + lo, placement.start + hi + 1))
-        days = range(placement.start, placement.start + o.duration)
-        self.venue_days[placement.venue].update(days)
-        self.load.update(days)
-        self.totals.update(placement.cost)
-        self.years[inst.date(placement.start).year] += sum(placement.cost.values())
+        self._hold(o, placement, 1)
 
     def uncommit(self, o: Occurrence, placement: Placement) -> None:
-        inst = self.inst
         del self.placed[o.id]
-        for p in placement.people(o):
-            lo, hi = inst.away_offsets(o, p, placement.venue)
-            self.busy[p].difference_update(range(placement.start + lo, placement.start + hi + 1))
-        days = range(placement.start, placement.start + o.duration)
-        self.venue_days[placement.venue].difference_update(days)
-        self.load.subtract(days)
-        self.totals.subtract(placement.cost)
-        self.years[inst.date(placement.start).year] -= sum(placement.cost.values())
+        self._hold(o, placement, -1)
+
+    def _hold(self, o: Occurrence, placement: Placement, sign: int) -> None:
+        """Take (``sign`` 1) or give back (-1) the days, venue, load and money of a placement."""
+        inst, start = self.inst, placement.start
+        spans = [(self.busy[p], inst.away_offsets(o, p, placement.venue)) for p in placement.people(o)]
+        spans.append((self.venue_days[placement.venue], (0, o.duration - 1)))
+        for taken, (lo, hi) in spans:
+            days = range(start + lo, start + hi + 1)
+            if sign > 0:
+                taken.update(days)
+            else:
+                taken.difference_update(days)
+        for day in range(start, start + o.duration):
+            self.load[day] += sign
+        for category, amount in placement.cost.items():
+            self.totals[category] += sign * amount
+        self.years[inst.date(start).year] += sign * sum(placement.cost.values())
 
     def placement_at(
         self, o: Occurrence, day: int, venue: str, picks=None, predecessors: bool = True

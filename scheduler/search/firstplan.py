@@ -53,8 +53,8 @@ class PendingFit:
     """The ejection moves of a first-fit plan, run in a forked process while the caller builds the
     CP-SAT model, or at once where they are not.
 
-    On the largest scenarios the moves take about as long as the model takes to build (2,000
-    occurrences: 14 s and 13-15 s), and neither needs the other: with two workers or more the moves
+    On the largest scenarios the moves take about as long as the model takes to build, and neither
+    needs the other: with two workers or more the moves
     run in a child process (``fork``: it inherits the plan without pickling it; the placements come
     back pickled), and the neighbourhoods start that much sooner. The child runs exactly the moves
     this process would run (the same plan, the same deterministic order, the same deadline), so the

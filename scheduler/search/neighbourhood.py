@@ -10,17 +10,16 @@ solves the small problem that is left, starting from the current plan, for a fix
 time. A better plan (in the objective's lexicographic order) is kept.
 
 Why not leave it to CP-SAT's own large-neighbourhood search: its neighbourhoods are random, and
-with the whole linear relaxation loaded each one costs seconds of presolve on a large model (on
-the 140-occurrence benchmark a handful ran in 40 s), while these are aimed at the shortfall and
-cost a fraction of a second. When every objective reaches its floor the plan is proven optimal
+with the whole linear relaxation loaded each one costs seconds of presolve on a large model, while
+these are aimed at the shortfall and cost a fraction of that. When every objective reaches its floor the plan is proven optimal
 without any further search (``objectives.at_floors``).
 
 On the largest models (beyond ``LARGE`` variables) each neighbourhood is a small model of its own
 (``submodel.Pieces``), in which each seat group may pick, besides the people it has now, only the
 ``CANDIDATES`` others cheapest where the occurrence is cheapest, the least busy first: most
-officers of a role and country cost the same, and the model without the rest has about a
-quarter fewer Booleans and is solved about twice as fast; what stands in the way of a target's
-options is looked for only among the people it may pick. With several workers, as many neighbourhoods are solved at once
+officers of a role and country cost the same, and the model without the rest is much smaller and
+solved faster (``choosing``); what stands in the way of a target's options is looked for only
+among the people it may pick. With several workers, as many neighbourhoods are solved at once
 (each CP-SAT search in a thread of its own), from the same plan: they share no occurrence, no
 constraint, no venue and no person, and each result is put in, in order, where it is better and
 the plan with it still keeps the team's load and the budget caps.
@@ -32,7 +31,6 @@ time limit) depend only on the model, the current plan and the number of workers
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -41,20 +39,20 @@ from scheduler.interrupt import solve_all_stoppable
 from scheduler.model.instance import Occurrence
 from scheduler.model.objectives import weighted
 from scheduler.model.planmodel import PlanModel
+from scheduler.search.choosing import Choosing
 from scheduler.search.occupancy import Occupancy
 from scheduler.search.submodel import Pieces, flatten, whole
 
 # Neighbourhood sizes: (competing occurrences freed with each target, occurrences freed together
 # in one solve). Up to LARGE variables CP-SAT searches the whole model well: a few larger
 # neighbourhoods (at most MAX_SOLVES), then its own search and bound take over. Beyond, its search
-# barely moves the plan in minutes: small neighbourhoods (3-5 s each on the 2,000-occurrence
-# benchmark, where one of 48 took 20 s), larger ones once those find nothing more, and after any
-# improvement small ones again, for as long as the time allows.
+# barely moves the plan in minutes: small neighbourhoods (a large one can take most of a round),
+# larger ones once those find nothing more, and after any improvement small ones again, for as
+# long as the time allows (benchmarks/README.md, solver rounds 3 to 5).
 LARGE = 100_000
 SIZES = {False: ((12, 48),), True: ((4, 12), (12, 48))}
 MAX_SOLVES = {False: 60, True: None}
 SOLVE_DTIME = 2.0  # deterministic seconds per neighbourhood
-CANDIDATES = 4  # seat candidates per group a neighbourhood may newly pick (None: all)
 SKIPPED = 8  # targets passed over (sharing something) before a group solved beside another gives up
 
 
@@ -66,7 +64,7 @@ class Placed:
     picked: tuple[str, ...]  # the seat holders (``people`` without the named attendees)
 
 
-class Neighbourhoods:
+class Neighbourhoods(Choosing):
     """The search over focused neighbourhoods of one model, starting from the plan ``solved``
     holds (a CP-SAT solver's solution of this model); ``values`` is the current plan, one value
     per variable of the model."""
@@ -231,109 +229,6 @@ class Neighbourhoods:
             return False
         return o.index == 1 or bool(self.values[self.pm.scheduled[f"{o.event.id}-{o.index - 1}"].index])
 
-    def _neighbourhood(self, o: Occurrence, occupancy: Occupancy, nearest: int) -> list[str]:
-        """The occurrence, its series, and what stands in the way of its better options: the
-        occurrences that hold the venue, the team's load or the cheapest people on the days of
-        the options nearest to where it is now (or, left out, to the middle of its window)."""
-        inst = self.pm.instance
-        series = [q.id for q in inst.by_event[o.event.id]]
-        first, last = inst.window_starts(o)
-        here = self.placed(o)
-        centre = here.start if here is not None else (first + last) // 2
-        now = self.value(self.pm.occurrence_cost[o.id]) if here is not None else None
-        out = list(series)
-        options = []
-        wanted = {v: self._wanted_people(o, v) for v in o.event.venues}
-        for distance, day, venue in self._options(o, first, last, centre, now):
-            blockers = occupancy.blocking(o, day, venue, wanted[venue])
-            blockers += [q for q in self._order_blockers(o, day) if q not in blockers]
-            options.append((len(blockers), distance, day, venue, blockers))
-        options.sort(key=lambda option: option[:4])
-        for *_key, blockers in options:
-            for q in blockers:
-                # A blocker of a series moves only with its neighbours in the series.
-                for sibling in inst.by_event[inst.by_id[q].event.id]:
-                    if abs(sibling.index - inst.by_id[q].index) <= 1 and sibling.id not in out:
-                        out.append(sibling.id)
-            if len(out) >= len(series) + nearest:
-                break
-        return out
-
-    def _order_blockers(self, o: Occurrence, day: int) -> list[str]:
-        """The scheduled occurrences whose days an order rule (``after``) would not allow with
-        ``o`` starting on ``day``: they must move with it."""
-        inst = self.pm.instance
-        out = []
-        linked = [(order.event, order, True) for order in o.event.after]
-        linked += [(follower, order, False) for follower, order in inst.followers.get(o.event.id, ())]
-        for event_id, order, before in linked:
-            for q in inst.by_event[event_id]:
-                at = self.placed(q)
-                if at is None:
-                    continue
-                if before:
-                    gap = day - (at.start + q.duration - 1) - 1
-                else:
-                    gap = at.start - (day + o.duration - 1) - 1
-                if gap < order.min_gap_days or (order.max_gap_days is not None and gap > order.max_gap_days):
-                    out.append(q.id)
-        return out
-
-    def _options(self, o: Occurrence, first: int, last: int, centre: int, now: int | None):
-        """(distance, start, venue) of the starts the venue and the named attendees allow, where
-        the occurrence could cost no more than now, nearest first."""
-        inst = self.pm.instance
-        options = []
-        for v in o.event.venues:
-            if o.size > inst.scenario.venues[v].capacity:
-                continue
-            if now is not None and self._least_at(o, v) > now:
-                continue  # dearer at best (an equal one may still have better days)
-            starts = set(inst.event_day_starts(o, v))
-            for p in o.fixed:
-                starts &= set(inst.attendance_starts(o, p, v))
-            options += [(abs(d - centre), d, v) for d in starts if first <= d <= last]
-        options.sort()
-        return options
-
-    def _least_at(self, o: Occurrence, venue: str) -> int:
-        key = (o.id, venue)
-        if key not in self._least:
-            self._least[key] = self.pm.instance.prices.least_at(o, venue)
-        return self._least[key]
-
-    def _wanted_people(self, o: Occurrence, venue: str) -> list[str]:
-        """The people whose days stand in the way of holding ``o`` at ``venue``: the cheapest
-        there (``_cheapest_people``), and on a model of its own only those its seat groups may pick
-        (``_unpicked``): the occurrences holding the others would be freed for nothing."""
-        wanted = self._cheapest_people(o, venue)
-        if not self.own_models or CANDIDATES is None:
-            return wanted
-        allowed = set(o.fixed) | self._allowed(o)
-        return [p for p in wanted if p in allowed]
-
-    def _allowed(self, o: Occurrence) -> set[str]:
-        """The seat candidates a small model lets ``o`` pick (``_unpicked``): those it has now and,
-        per seat group, the ``CANDIDATES`` others cheapest where it is cheapest, the least busy
-        first."""
-        left_out = set(self._left_out(o, self._busy()))
-        return {p for (_g, p), var in self.pm.pick[o.id].items() if var.index not in left_out}
-
-    def _cheapest_people(self, o: Occurrence, venue: str) -> list[str]:
-        """Per seat group, the candidates who cost no more at ``venue`` than the group's
-        ``need``-th cheapest: the people a cheaper plan wants."""
-        key = ("people", o.id, venue)
-        if key not in self._least:
-            pm = self.pm
-            wanted = []
-            for group in o.seat_groups:
-                costs = {p: pm.instance.prices.attendee_total(o, p, venue) for p in group.candidates}
-                ranked = sorted(costs.values())
-                limit = ranked[min(group.need, len(ranked)) - 1] if ranked else 0
-                wanted += [p for p in group.candidates if costs[p] <= limit]
-            self._least[key] = [*o.fixed, *wanted]
-        return self._least[key]
-
     def _pieces(self) -> Pieces:
         if self.pieces is None:
             self.pieces = Pieces(self.pm, self.values)
@@ -380,50 +275,15 @@ class Neighbourhoods:
                 improved = True
         return improved
 
-    def _unpicked(self, free: list[str]) -> set[int]:
-        """The seat candidates a neighbourhood leaves out (their picks held at 0): per seat group of a
-        freed occurrence, all but those it has now and the ``CANDIDATES`` others cheapest at its
-        cheapest venue, the least busy in the plan first."""
-        if CANDIDATES is None:
-            return set()
-        busy = self._busy()
-        return {v for oid in free for v in self._left_out(self.pm.instance.by_id[oid], busy)}
-
-    def _busy(self) -> dict[str, int]:
-        """Seats held in the plan, per person (counted again after the plan changes)."""
-        if self._seats is None:
-            self._seats = defaultdict(int)
-            for o in self.pm.instance.occurrences:
-                at = self.placed(o)
-                for p in at.picked if at is not None else ():
-                    self._seats[p] += 1
-        return self._seats
-
-    def _left_out(self, o: Occurrence, busy: dict[str, int]) -> list[int]:
-        """``_unpicked`` for one occurrence: the indexes of the pick variables held at 0."""
-        pm, values = self.pm, self.values
-        venue = min(o.event.venues, key=lambda v: (self._least_at(o, v), v))
-        picks = pm.pick[o.id]
-        out = []
-        for g, group in enumerate(o.seat_groups):
-            others = sorted(
-                (p for p in group.candidates if not values[picks[(g, p)].index]),
-                key=lambda p: (pm.instance.prices.attendee_total(o, p, venue), busy[p], p),
-            )
-            out += [picks[(g, p)].index for p in others[CANDIDATES:]]
-        return out
-
     def _solver(self, deadline: float | None) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1
         params.random_seed = self.seed
-        # The full linear relaxation with its cuts on a whole model: without them (level 1) one
-        # neighbourhood of the 60-event interrupt test scenario took 52 s instead of 2.6 s. A small
-        # model of its own (beyond LARGE) is solved to optimality either way, about a third faster
-        # with level 1 (five neighbourhoods of the 2,000-occurrence benchmark: 7.1-7.9 s against
-        # 10.7-11.1 s, twice each, the same optima): its LP and cuts took most of its wall time,
-        # which CP-SAT's deterministic time counts at a tenth.
+        # The full linear relaxation with its cuts on a whole model, where without them a
+        # neighbourhood can take twenty times as long. A small model of its own (beyond LARGE) is
+        # solved to the same optimum either way, sooner with level 1: its LP and cuts took most of
+        # its wall time, which CP-SAT's deterministic time counts at a tenth (benchmarks/README.md).
         params.linearization_level = 1 if self.own_models else 2
         params.cp_model_probing_level = 0
         params.max_deterministic_time = SOLVE_DTIME

@@ -2,9 +2,8 @@
 
 A neighbourhood frees a few occurrences of the current plan and keeps everything else where it is.
 Doing that on a clone of the whole model (every other decision fixed) leaves CP-SAT to load and
-presolve the whole model each time: about 30 s at 300,000 variables, for a problem of a few dozen
-occurrences; with the other variables merely fixed, still about 5 s. Here the model of a
-neighbourhood holds only what can change:
+presolve the whole model each time, which on the largest models costs far more than the few dozen
+occurrences freed are worth. Here the model of a neighbourhood holds only what can change:
 
 - the variables that belong to a freed occurrence, with their domains; a variable of another
   occurrence only where a constraint needs it as a literal, fixed to its value in the current plan;
@@ -16,8 +15,8 @@ neighbourhood holds only what can change:
   The intervals that stay are constants: in the team's load, one interval per step of their load.
 
 The rules make linear, Boolean, ``lin_max``, interval, no-overlap and cumulative constraints; a
-constraint of another kind stops a neighbourhood with ``NotImplementedError`` (tests/test_submodel.py
-builds models with every rule and reads every constraint back).
+constraint of another kind stops a neighbourhood with ``NotImplementedError`` (the tests build
+models with every rule and read every constraint back: tests/support/ownership.py).
 
 In linear constraints and expressions (the budget caps, interval bounds, demands) the variables of
 occurrences that are not freed are replaced by their values; a constraint whose literals make it
@@ -78,9 +77,8 @@ class Neighbourhood:
 
 def whole(pm, values: list[int], free: list[str]) -> Neighbourhood:
     """The neighbourhood as the whole model with the decisions of every other occurrence (held,
-    start, venue, seat holders) fixed: CP-SAT's presolve removes the rest at once on models up to
-    about 100,000 variables, sooner than a small model is put together here in Python (140
-    occurrences: 0.03 s against 1 s)."""
+    start, venue, seat holders) fixed: up to ``LARGE`` variables CP-SAT's presolve removes the rest
+    sooner than a small model is put together here in Python."""
     model = pm.model.clone()
     model.clear_objective()
     model.clear_hints()

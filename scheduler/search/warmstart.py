@@ -119,8 +119,8 @@ def first_plan(
 
 
 # The neighbourhoods' share of the time left (small models, large models): beyond LARGE variables
-# CP-SAT's own search does not get through its presolve in what would be left (30 s and more on
-# the 2,000-occurrence benchmark), so the neighbourhoods keep all of it while they improve.
+# CP-SAT's own search does not get through its presolve in what would be left, so the
+# neighbourhoods keep all of it while they improve.
 NEIGHBOURHOOD_SHARE = {False: 0.85, True: 1.0}
 
 

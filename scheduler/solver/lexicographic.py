@@ -201,11 +201,11 @@ def _solver(options: SolveOptions, time_limit: float | None) -> cp_model.CpSolve
     # The full-problem worker keeps that LP (the default portfolio's first worker would not);
     # further workers run the large-neighbourhood searches.
     params.subsolvers.append("max_lp")
-    # All of the LP at once, not added lazily as cuts: the seat-cost floors (see
-    # ``PlanModel._add_seat_cost_floor``) then bound the cost at the root, also with one worker.
+    # All of the LP at once, not added lazily as cuts: the seat-cost floors (the attendees rule)
+    # then bound the cost at the root, also with one worker.
     params.add_lp_constraints_lazily = False
-    # Probing in presolve took most of the time on generated scenarios of 140 occurrences and
-    # more (tens of seconds) and fixed little; the first plan comes from the hint anyway.
+    # Probing in presolve took most of the time on generated scenarios of a hundred occurrences
+    # and more, and fixed little; the first plan comes from the hint anyway.
     params.cp_model_probing_level = 0
     if options.workers > 1:
         # Deterministic parallel search: the same seed and worker count give the same plan.

@@ -18,7 +18,7 @@ from scheduler.model.objectives import at_floors
 from scheduler.model.planmodel import PlanModel
 from scheduler.plan import to_dict
 from scheduler.scenario.loader import load
-from scheduler.search import neighbourhood
+from scheduler.search import choosing, neighbourhood
 from scheduler.search.firstfit import FirstFit, Policy
 from scheduler.search.neighbourhood import Neighbourhoods
 from scheduler.solver import SolveOptions, solve
@@ -56,7 +56,7 @@ def test_neighbourhoods_on_small_models_of_their_own_find_what_the_whole_model_f
     freed occurrences only (submodel.Pieces) reaches the same plan value, solve by solve, as the
     whole model with the rest fixed, and its plan is valid."""
     monkeypatch.setattr(neighbourhood, "LARGE", 0)
-    monkeypatch.setattr(neighbourhood, "CANDIDATES", None)  # the whole model keeps every candidate
+    monkeypatch.setattr(choosing, "CANDIDATES", None)  # the whole model keeps every candidate
     found = {}
     for own in (True, False):
         pm, stages, solved = by_hand_start(scenario)
@@ -89,8 +89,8 @@ def test_small_models_leave_out_all_but_a_few_new_seat_candidates(scenario, monk
             now = {p for p in group.candidates if search.values[picks[(g, p)].index]}
             allowed = {p for p in group.candidates if picks[(g, p)].index not in zero}
             assert now <= allowed
-            assert len(allowed - now) == min(neighbourhood.CANDIDATES, len(group.candidates) - len(now))
-            checked += len(group.candidates) > len(now) + neighbourhood.CANDIDATES
+            assert len(allowed - now) == min(choosing.CANDIDATES, len(group.candidates) - len(now))
+            checked += len(group.candidates) > len(now) + choosing.CANDIDATES
     assert checked, "no seat group with more candidates than are kept: the test shows nothing"
     small = search._pieces().model(free, zero)
     held = [small.model.proto.variables[small.index[v]].domain for v in zero]
@@ -104,7 +104,7 @@ def test_on_small_models_only_people_a_neighbourhood_may_pick_bring_their_occurr
     pm, stages, solved = by_hand_start(scenario)
     whole = Neighbourhoods(pm, stages, solved)
     monkeypatch.setattr(neighbourhood, "LARGE", 0)
-    monkeypatch.setattr(neighbourhood, "CANDIDATES", 1)
+    monkeypatch.setattr(choosing, "CANDIDATES", 1)
     own = Neighbourhoods(pm, stages, solved)
     narrower = 0
     for o in pm.instance.occurrences:
