@@ -21,9 +21,9 @@ function ``render(context) -> files``):
   small built-ins) run in the host's process, in name order, while the first round runs.
 - Batches of one round over the same items (the same objects in the same order) run item by item
   in one task: every format's work for item *k* in the same process, one right after the other,
-  in format order. Formats that compute the same things for an item (``ical`` and
-  ``invitations``: an occurrence's event and each reader's briefing) share them through a cache of
-  that process (``scheduler.plugins.shared``).
+  in format order. Formats that need the same things for an item (``ical`` and ``invitations``:
+  each attendee's briefing of an occurrence) find what the first computed in the render's memo
+  (``context.memo.for_item``, ``scheduler.render.memo``), which keeps one item's values at a time.
 
 Decisions:
 
