@@ -128,7 +128,7 @@ class RenderContext:
 
     def _written_path(self, path: str) -> Path:
         """``Path(path)`` for a path ``_target`` made: its folder's ``Path`` (made once per folder)
-        and the file's plain name, a quarter of the time of parsing the whole path again."""
+        and the file's plain name, rather than the whole path parsed again for each file."""
         head, name = os.path.split(path)
         folder = self._folder_paths.get(head)
         if folder is None:

@@ -47,8 +47,9 @@ Decisions:
   (``gc.freeze``), so that no collection walks it again, in this process or in a forked worker,
   whose walk would also copy every page it touches; and a young collection waits for
   ``COLLECT_AFTER`` new objects rather than 700. A render makes millions of short-lived objects,
-  nearly all freed by their reference counts: collecting them took 4 % of the XL render, for
-  the same peak memory. Both are put back as they were when ``drive`` returns.
+  nearly all freed by their reference counts, so collecting them is work spent for nothing
+  (benchmarks/README.md, "Rendering", third round). Both are put back as they were when
+  ``drive`` returns.
 - A format whose batch fails is not driven further. Once a format has failed, the formats after it
   (in the order given to ``drive``) are not driven further either (their outcome cannot change the
   error reported: the host reports the first failing format), while those before it go on.
