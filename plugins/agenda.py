@@ -7,7 +7,7 @@ scripts, no external resources, so it can be mailed or printed as it is) and
 
 The programme runs day by day from the first arrival day to the last departure day: travel days
 come from the event's ``travel_days_before``/``travel_days_after``, sessions from its ``agenda``
-items or, where it has none, an indicative programme for its kind (``agenda_programme``). Times
+items or, where it has none, an indicative programme for its kind (``scheduler.content.kinds``). Times
 are the venue's local times, as the scenario writes them, and the page names that time zone.
 Participants are grouped by country and organisation with their own travel days (people based in
 the venue's city do not travel). Dates are written in English (British style, as the EU
@@ -19,20 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from scheduler.plugins.agenda_programme import kind_name, programme
-
 from scheduler import OutputFormat, RenderContext, hookimpl
-from scheduler.errors import UsageError
+from scheduler.content.kinds import kind_name, programme
+from scheduler.content.languages import Conventions, conventions_for, locale_option
 from scheduler.plan import PlannedOccurrence
 from scheduler.render.pool import Batch, staged
 from scheduler.scenario.countries import country_name
-from scheduler.scenario.domain import AgendaItem, Event, Scenario
-
-DEFAULT_LOCALE = "en_GB"
+from scheduler.scenario.domain import Event
 
 
 @hookimpl
@@ -117,20 +113,20 @@ class Agenda:
 
 def _stages(context: RenderContext):
     """One batch: the two files of each occurrence (see ``scheduler.render.pool``)."""
-    locale = locale_option(context.options)
+    dates = conventions_for(context, locale_option(context))
     for name in ("agenda.html", "agenda.md.j2") if context.plan.scheduled else ():
         context.templates.get_template(name)  # loaded here, once, rather than in every worker
     _load_holidays(context.scenario, context.plan.scheduled)
-    return (yield Batch(context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, locale)))
+    return (yield Batch(context.plan.scheduled, lambda context, occurrences: _write(context, occurrences, dates)))
 
 
 render = staged(_stages)
 
 
-def _write(context: RenderContext, occurrences: list[PlannedOccurrence], locale: str) -> list[Path]:
+def _write(context: RenderContext, occurrences: list[PlannedOccurrence], dates: Conventions) -> list[Path]:
     written = []
     for occurrence in occurrences:
-        agenda = build_agenda(context.scenario, occurrence, locale, context.now)
+        agenda = build_agenda(context, occurrence, dates)
         values = {"agenda": agenda, "md": markdown_text}
         written.append(
             context.write_text(f"agendas/{occurrence.id}.html", context.render_template("agenda.html", **values))
@@ -141,13 +137,14 @@ def _write(context: RenderContext, occurrences: list[PlannedOccurrence], locale:
     return written
 
 
-def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str, now: dt.datetime) -> Agenda:
-    """The agenda of one scheduled occurrence."""
+def build_agenda(context: RenderContext, occurrence: PlannedOccurrence, dates: Conventions) -> Agenda:
+    """The agenda of one scheduled occurrence, its dates written as ``dates`` writes them."""
+    scenario = context.scenario
     event = scenario.events[occurrence.event]
     venue = scenario.venues[occurrence.venue]
     location = scenario.locations[venue.location]
     start, end = occurrence.start, occurrence.end
-    days = programme_days(event, occurrence, location.country, locale)
+    days = programme_days(context, event, occurrence, location.country, dates)
     return Agenda(
         occurrence_id=occurrence.id,
         title=occurrence.title or event.title,
@@ -155,27 +152,33 @@ def build_agenda(scenario: Scenario, occurrence: PlannedOccurrence, locale: str,
         kind_name=kind_name(event.kind),
         project_name=scenario.project.name,
         description=event.description,
-        dates_text=format_interval(start, end, "yMMMMEEEEd", locale=locale),
-        travel_text=_travel_text(event, start, end, locale),
+        dates_text=dates.interval(start, end, "yMMMMEEEEd"),
+        travel_text=_travel_text(event, start, end, dates),
         venue_name=venue.name,
         address=venue.address,
         place_text=_place_text(venue.address, location.city, country_name(location.country)),
         city=location.city,
         country=country_name(location.country),
-        timezone_text=timezone_text(location.timezone, start, end),
+        timezone_text=context.memo.get(
+            ("scheduler.plugins.agenda.timezone", location.timezone, start, end),
+            lambda: timezone_text(location.timezone, start, end),
+        ),
         days=days,
         indicative=not event.agenda,
-        countries=participant_groups(scenario, occurrence, locale),
+        countries=participant_groups(scenario, occurrence, dates),
         participant_count=len(occurrence.attendees),
         organizer_name=scenario.project.organizer.name,
         organizer_email=scenario.project.organizer.email,
-        generated_text=format_date(now.date(), "long", locale=locale),
+        generated_text=dates.date(context.now.date(), "long"),
     )
 
 
-def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, locale: str) -> list[ProgrammeDay]:
+Times = dict[int, tuple[tuple[str, str, str], ...]]  # per day: start, end and title of each session
+
+
+def programme_days(context, event: Event, occurrence: PlannedOccurrence, country: str, dates: Conventions):
     """Arrival days, event days with their sessions, departure days; holidays on travel days noted."""
-    sessions, _ = programme(event)
+    sessions = _sessions_by_day(context, event)
     start, end = occurrence.start, occurrence.end
     first = start - dt.timedelta(days=event.travel_days_before)
     last = end + dt.timedelta(days=event.travel_days_after)
@@ -183,7 +186,7 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
     days: list[ProgrammeDay] = []
     day = first
     while day <= last:
-        text = format_date(day, "full", locale=locale)
+        text = dates.date(day, "full")
         if day < start:
             entry = ProgrammeDay(day, text, "Arrival", "arrival", notes=["Arrival of participants and check-in"])
         elif day > end:
@@ -191,7 +194,7 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
         else:
             number = (day - start).days + 1
             entry = ProgrammeDay(day, text, f"Day {number}", "event")
-            entry.sessions = [Session(*times) for times in _sessions_by_day(sessions).get(number, ())]
+            entry.sessions = [Session(*times) for times in sessions.get(number, ())]
             if day == start and event.travel_days_before == 0:
                 entry.notes.append("Participants travel in the morning")
             if day == end and event.travel_days_after == 0:
@@ -203,26 +206,19 @@ def programme_days(event: Event, occurrence: PlannedOccurrence, country: str, lo
     return days
 
 
-def _sessions_by_day(sessions: tuple[AgendaItem, ...]) -> dict[int, tuple[tuple[str, str, str], ...]]:
-    """Start, end and title of each session of a programme, by day; remembered for the same
-    programme (the indicative ones, each made once, serve thousands of occurrences)."""
-    found = _programmes.get(id(sessions))
-    if found is None or found[0] is not sessions:
+def _sessions_by_day(context: RenderContext, event: Event) -> Times:
+    """The sessions of the event's programme by day, made once per event in a render."""
+
+    def times() -> Times:
         by_day: dict[int, list[tuple[str, str, str]]] = {}
-        for item in sessions:
-            by_day.setdefault(item.day, []).append(
-                (item.start.strftime("%H:%M"), item.end.strftime("%H:%M"), item.title)
-            )
-        if len(_programmes) >= 4096:
-            _programmes.clear()
-        found = _programmes[id(sessions)] = (sessions, {day: tuple(times) for day, times in by_day.items()})
-    return found[1]
+        for item in programme(context, event)[0]:
+            by_day.setdefault(item.day, []).append((f"{item.start:%H:%M}", f"{item.end:%H:%M}", item.title))
+        return {day: tuple(sessions) for day, sessions in by_day.items()}
+
+    return context.memo.get(("scheduler.plugins.agenda.sessions", event.id), times)
 
 
-_programmes: dict[int, tuple[tuple, dict]] = {}  # the programme kept, so that its id stays its own
-
-
-def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale: str) -> list[CountryGroup]:
+def participant_groups(scenario, occurrence: PlannedOccurrence, dates: Conventions) -> list[CountryGroup]:
     """Attendees by country (by name), then organisation (by name), then person (by name)."""
     by_country: dict[str, dict[str, list[Participant]]] = {}
     for attendance in occurrence.attendees:
@@ -231,8 +227,8 @@ def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale
         participant = Participant(
             person.name,
             travels,
-            format_date(attendance.first_away, "EEE d MMM", locale=locale),
-            format_date(attendance.last_away, "EEE d MMM", locale=locale),
+            dates.date(attendance.first_away, "EEE d MMM"),
+            dates.date(attendance.last_away, "EEE d MMM"),
         )
         by_country.setdefault(person.country, {}).setdefault(person.organisation, []).append(participant)
     groups = []
@@ -250,10 +246,8 @@ def participant_groups(scenario: Scenario, occurrence: PlannedOccurrence, locale
     return sorted(groups, key=lambda g: g.name)
 
 
-@lru_cache(maxsize=4096)
 def timezone_text(zone: str, first: dt.date, last: dt.date) -> str:
-    """``Europe/Bucharest, UTC+02:00``; both offsets where the clocks change during the event.
-    Remembered: occurrences in the same place on the same days are many."""
+    """``Europe/Bucharest, UTC+02:00``; both offsets where the clocks change during the event."""
     tz = ZoneInfo(zone)
     offsets = []
     day = first
@@ -267,17 +261,10 @@ def timezone_text(zone: str, first: dt.date, last: dt.date) -> str:
 
 def markdown_text(value: object) -> str:
     """Text with Markdown's special characters escaped, safe in paragraphs and table cells."""
-    return _markdown_escaped(str(value))
+    return " ".join(str(value).split()).translate(_MARKDOWN_ESCAPES)
 
 
-@lru_cache(maxsize=65536)
-def _markdown_escaped(text: str) -> str:
-    """``markdown_text`` of a string, remembered: the agendas repeat names (people, organisations,
-    venues, the project) tens of thousands of times."""
-    text = " ".join(text.split())
-    for char in "\\`*_{}[]<>#|!":
-        text = text.replace(char, "\\" + char)
-    return text
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_{}[]<>#|!"})
 
 
 def _place_text(address: str, city: str, country: str) -> str:
@@ -292,35 +279,19 @@ def _utc_offset(offset: dt.timedelta) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def _travel_text(event: Event, start: dt.date, end: dt.date, locale: str) -> str:
+def _travel_text(event: Event, start: dt.date, end: dt.date, dates: Conventions) -> str:
     if event.travel_days_before:
-        arrival = "arrival " + format_date(start - dt.timedelta(days=event.travel_days_before), "full", locale=locale)
+        arrival = "arrival " + dates.date(start - dt.timedelta(days=event.travel_days_before), "full")
     else:
         arrival = "arrival on the morning of the first day"
     if event.travel_days_after:
-        departure = "departure " + format_date(end + dt.timedelta(days=event.travel_days_after), "full", locale=locale)
+        departure = "departure " + dates.date(end + dt.timedelta(days=event.travel_days_after), "full")
     else:
         departure = "departure after the close"
     return f"{arrival}; {departure}"
 
 
-@lru_cache(maxsize=65536)
-def format_date(day: dt.date, pattern: str, locale: str) -> str:
-    """babel's ``format_date``, remembered: a plan's agendas write the same days again and again."""
-    from babel.dates import format_date as babel_format_date
-
-    return babel_format_date(day, pattern, locale=locale)
-
-
-@lru_cache(maxsize=65536)
-def format_interval(first: dt.date, last: dt.date, skeleton: str, locale: str) -> str:
-    """babel's ``format_interval``, remembered, as ``format_date``."""
-    from babel.dates import format_interval as babel_format_interval
-
-    return babel_format_interval(first, last, skeleton, locale=locale)
-
-
-def _load_holidays(scenario: Scenario, occurrences: list[PlannedOccurrence]) -> None:
+def _load_holidays(scenario, occurrences: list[PlannedOccurrence]) -> None:
     """The holiday calendars the agendas ask for (per country and years of each programme),
     loaded here once rather than in every worker process (``scheduler.calendars.holidays``
     keeps them)."""
@@ -344,15 +315,3 @@ def _holidays(country: str, first: dt.date, last: dt.date) -> dict[dt.date, str]
         return public_holidays(country, first, last)
     except UnknownCountryCalendar:
         return {}
-
-
-def locale_option(options: dict[str, str]) -> str:
-    """The locale of dates (``--option locale=...``), checked against babel's; en_GB by default."""
-    from babel import Locale, UnknownLocaleError
-
-    name = options.get("locale", DEFAULT_LOCALE)
-    try:
-        Locale.parse(name)
-    except (UnknownLocaleError, ValueError):
-        raise UsageError(f"--option locale={name}: not a locale babel knows; try en_GB, en_US or fr") from None
-    return name

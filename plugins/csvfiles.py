@@ -25,8 +25,8 @@ import io
 from pathlib import Path
 
 from scheduler import OutputFormat, RenderContext, hookimpl
+from scheduler.content.budget import category_totals, cost_categories
 from scheduler.plan import Plan
-from scheduler.scenario.costs import BASE_CATEGORIES
 
 ENCODING = "utf-8-sig"  # UTF-8 with BOM: Excel reads files without it in the system's code page
 
@@ -58,12 +58,6 @@ def amount(cents: int | None) -> str:
     sign = "-" if cents < 0 else ""
     whole, frac = divmod(abs(cents), 100)
     return f"{sign}{whole}.{frac:02d}"
-
-
-def cost_categories(plan: Plan) -> list[str]:
-    """The plan's categories: the four of the spec first, then the event-specific ones by name."""
-    present = set(plan.categories) | {c for o in plan.scheduled for c in o.cost}
-    return [c for c in BASE_CATEGORIES if c in present] + sorted(present - set(BASE_CATEGORIES))
 
 
 def schedule_csv(context: RenderContext) -> str:
@@ -119,10 +113,8 @@ def schedule_csv(context: RenderContext) -> str:
 def budget_csv(plan: Plan, currency: str) -> str:
     header = ["line", "name", "total", "cap", "remaining", "currency"]
     lines = [_budget_line("total", "total", plan.total_cost, plan.budget_limit, currency)]
-    for category in cost_categories(plan):
-        line = plan.categories.get(category)
-        total = line.total if line else sum(o.cost.get(category, 0) for o in plan.scheduled)
-        lines.append(_budget_line("category", category, total, line.limit if line else None, currency))
+    for category, total, cap in category_totals(plan):
+        lines.append(_budget_line("category", category, total, cap, currency))
     for year, line in sorted(plan.years.items()):
         lines.append(_budget_line("year", str(year), line.total, line.limit, currency))
     return _csv(header, lines)

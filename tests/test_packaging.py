@@ -107,7 +107,9 @@ def test_the_wheel_holds_the_package_its_data_and_entry_points(wheel):
     assert config["console_scripts"]["scheduler"] == "scheduler.cli:run"
     assert dict(config["scheduler.plugins"]) == builtin_formats()
     for module in builtin_formats().values():
-        assert module.replace(".", "/") + ".py" in names
+        path = module.replace(".", "/")
+        assert f"{path}.py" in names or f"{path}/__init__.py" in names, module  # a module or a package
+    assert "scheduler/content/events.py" in names and "scheduler/plugins/report/timeline.py" in names
 
 
 def test_the_installed_package_is_the_one_that_runs(venv, outside):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.plan import Plan
+from scheduler.render.memo import RenderMemo
 from scheduler.scenario.domain import Scenario
 
 
@@ -41,6 +42,8 @@ class RenderContext:
     previous: Plan | None = None  # the previously published plan, where --previous was given
     options: dict[str, str] = field(default_factory=dict)  # --option KEY=VALUE pairs
     extra: dict[str, Any] = field(default_factory=dict)  # for plugins, filled in prepare_render
+    # what the formats of this render compute once and share (scheduler.render.memo)
+    memo: RenderMemo = field(default_factory=RenderMemo, repr=False, compare=False)
 
     @cached_property
     def templates(self):
@@ -125,7 +128,7 @@ class RenderContext:
 
     def _written_path(self, path: str) -> Path:
         """``Path(path)`` for a path ``_target`` made: its folder's ``Path`` (made once per folder)
-        and the file's plain name, a quarter of the time of parsing the whole path again."""
+        and the file's plain name, rather than the whole path parsed again for each file."""
         head, name = os.path.split(path)
         folder = self._folder_paths.get(head)
         if folder is None:

@@ -136,7 +136,7 @@ class _InsideCheck:
 
     A format writes thousands of files into thousands of folders: a folder is inside when its
     parent is and its own name in the parent is not a link, and only otherwise resolved in full
-    (resolving each of 2,000 folders in full looks at every folder above it); which names of a
+    (resolving each folder in full looks at every folder above it, again and again); which names of a
     folder are links is read once per folder (``os.scandir``). A file is inside when its folder
     is and its name there is not a link; a link, or anything that is not a plain name, is
     resolved in full."""

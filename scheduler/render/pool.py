@@ -21,9 +21,9 @@ function ``render(context) -> files``):
   small built-ins) run in the host's process, in name order, while the first round runs.
 - Batches of one round over the same items (the same objects in the same order) run item by item
   in one task: every format's work for item *k* in the same process, one right after the other,
-  in format order. Formats that compute the same things for an item (``ical`` and
-  ``invitations``: an occurrence's event and each reader's briefing) share them through a cache of
-  that process (``scheduler.plugins.shared``).
+  in format order. Formats that need the same things for an item (``ical`` and ``invitations``:
+  each attendee's briefing of an occurrence) find what the first computed in the render's memo
+  (``context.memo.for_item``, ``scheduler.render.memo``), which keeps one item's values at a time.
 
 Decisions:
 
@@ -47,8 +47,9 @@ Decisions:
   (``gc.freeze``), so that no collection walks it again, in this process or in a forked worker,
   whose walk would also copy every page it touches; and a young collection waits for
   ``COLLECT_AFTER`` new objects rather than 700. A render makes millions of short-lived objects,
-  nearly all freed by their reference counts: collecting them took 4 % of the XL render, for
-  the same peak memory. Both are put back as they were when ``drive`` returns.
+  nearly all freed by their reference counts, so collecting them is work spent for nothing
+  (benchmarks/README.md, "Rendering", third round). Both are put back as they were when
+  ``drive`` returns.
 - A format whose batch fails is not driven further. Once a format has failed, the formats after it
   (in the order given to ``drive``) are not driven further either (their outcome cannot change the
   error reported: the host reports the first failing format), while those before it go on.

@@ -36,8 +36,8 @@ def environment(user_dir: Path | None = None):
 def _template_class():
     """Jinja's ``Template``, but a render's context starts from the template's globals copied
     once into a dict instead of from the ``ChainMap`` of the template's and the environment's
-    globals, which Jinja copies key by key for every render (22 against 5 µs a render; a large
-    plan renders 22,000 times). The copy is made again where either map has gained or lost a
+    globals, which Jinja copies key by key for every render (a large plan renders its templates
+    tens of thousands of times). The copy is made again where either map has gained or lost a
     name since; an environment whose globals are changed in place after its templates rendered
     (none of ours) is not supported."""
     from collections import ChainMap

@@ -5,16 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from scheduler.plugins.agenda import markdown_text, programme_days
-from scheduler.plugins.agenda_programme import default_programme
+from scheduler.plugins.agenda import markdown_text, programme_days, timezone_text
 
 from scheduler import plan as plan_json
-from scheduler.scenario.domain import EVENT_KINDS
+from scheduler.content.kinds import default_programme
+from scheduler.content.languages import conventions_for
+from scheduler.render.context import RenderContext
 from scheduler.scenario.loader import load
+from tests.support.calendar_outputs import NOW
 from tests.support.html_tree import parse
 from tests.support.solved_plans import render, solved
 
@@ -124,23 +126,6 @@ def test_events_without_agenda_get_an_indicative_programme_of_their_kind(example
         assert shown == [item.title for item in expected]
 
 
-@pytest.mark.parametrize("kind", EVENT_KINDS)
-@pytest.mark.parametrize("days", [1, 2, 3, 5])
-def test_default_programme_fills_every_day_in_order_without_overlaps(kind, days):
-    items = default_programme(kind, days)
-    assert {item.day for item in items} == set(range(1, days + 1))
-    for day in range(1, days + 1):
-        sessions = [item for item in items if item.day == day]
-        for before, after in zip(sessions, sessions[1:], strict=False):
-            assert before.start < before.end <= after.start, (kind, day, before, after)
-    if days > 1:
-        last_titles = " ".join(item.title for item in items if item.day == days).lower()
-        assert any(word in last_titles for word in ("clos", "conclusion", "evaluation", "debrief", "decision"))
-    if kind == "training":
-        modules = [int(m) for item in items for m in re.findall(r"^Module (\d+)$", item.title)]
-        assert modules == list(range(1, days + 1))
-
-
 def test_venue_times_and_contacts(example):
     scenario, plan, out = example
     for occurrence in plan.scheduled:
@@ -233,6 +218,11 @@ def test_scenario_text_is_escaped_in_html(tmp_path):
     assert not heading.find_all("b")
 
 
+def days_of(scenario, event, occurrence, country):
+    context = RenderContext(plan=None, scenario=scenario, folder=Path("unused"), now=NOW)
+    return programme_days(context, event, occurrence, country, conventions_for(context, "en_GB"))
+
+
 def test_holidays_on_travel_days_are_noted():
     scenario_file, _ = solved("example")
     scenario = load(scenario_file)
@@ -241,7 +231,7 @@ def test_holidays_on_travel_days_are_noted():
     occurrence = plan_json.PlannedOccurrence(
         "sc-1", "sc", 1, event.kind, event.title, True, dt.date(2022, 12, 2), dt.date(2022, 12, 2), "ro-igpr"
     )
-    days = programme_days(event, occurrence, "RO", "en_GB")
+    days = days_of(scenario, event, occurrence, "RO")
     assert [d.kind for d in days] == ["arrival", "event"]
     assert any("Public holiday in Romania" in note for note in days[0].notes)
     assert not any("Public holiday" in note for note in days[1].notes)
@@ -282,7 +272,7 @@ def test_departure_days_and_morning_arrival():
     occurrence = plan_json.PlannedOccurrence(
         "crm-2", "crm", 2, event.kind, event.title, True, start, start + dt.timedelta(days=1), "rs-mup"
     )
-    days = programme_days(event, occurrence, "RS", "en_GB")
+    days = days_of(scenario, event, occurrence, "RS")
     assert [(d.kind, d.label) for d in days] == [
         ("event", "Day 1"),
         ("event", "Day 2"),
@@ -295,8 +285,6 @@ def test_departure_days_and_morning_arrival():
 
 
 def test_time_zone_text_names_both_offsets_when_the_clocks_change():
-    from scheduler.plugins.agenda import timezone_text
-
     # Summer time in the EU starts on the last Sunday of March: 26 March 2023.
     assert timezone_text("Europe/Bucharest", dt.date(2023, 3, 24), dt.date(2023, 3, 27)) == (
         "Europe/Bucharest, UTC+02:00 then UTC+03:00"

@@ -4,6 +4,7 @@ VTIMEZONEs, cancellations against a previous plan, byte-for-byte reproducibility
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import subprocess
@@ -15,9 +16,12 @@ import icalendar
 import pytest
 import vobject
 
+from scheduler.content.briefing import attendee_briefing, description_text
+from scheduler.content.languages import language_for
 from scheduler.errors import UsageError
+from scheduler.render.context import RenderContext
 from tests.support import ILECU
-from tests.support.calendar_outputs import EPOCH, NOW, libical_available, libical_read, render, replanned
+from tests.support.calendar_outputs import EPOCH, NOW, crowded, libical_available, libical_read, render, replanned
 
 EXAMPLE = ILECU
 ITIP_ATTENDEE_IN_PUBLISH = "Failed iTIP restrictions for ATTENDEE property. Expected 0 instances"
@@ -168,38 +172,6 @@ def test_a_vtimezone_for_every_tzid_used(feeds):
         assert used == defined, path
 
 
-@pytest.mark.parametrize(
-    "tzid",
-    ["Europe/Bucharest", "Europe/Chisinau", "Asia/Tbilisi", "Europe/Kyiv", "America/New_York", "Europe/Dublin"],
-)
-def test_generated_vtimezones_agree_with_zoneinfo_every_half_hour(tzid):
-    from scheduler.plugins.vtimezone import vtimezone
-
-    component = vtimezone(tzid, dt.date(2022, 1, 1), dt.date(2025, 12, 31))
-    text = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + component.to_ical().decode() + "END:VCALENDAR\r\n"
-    )
-    theirs = vobject.readOne(text).vtimezone.gettzinfo()
-    zone = ZoneInfo(tzid)
-    instant = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
-    wrong = []
-    while instant < dt.datetime(2026, 1, 1, tzinfo=dt.UTC):
-        if instant.astimezone(zone).utcoffset() != instant.astimezone(theirs).utcoffset():
-            wrong.append(instant)
-        instant += dt.timedelta(minutes=30)
-    assert wrong == []
-
-
-def test_daylight_saving_onset_is_written_in_the_offset_before_it():
-    """RFC 5545: an observance's DTSTART is local time in TZOFFSETFROM (Bucharest: 03:00 EET)."""
-    from scheduler.plugins.vtimezone import vtimezone
-
-    daylight = vtimezone("Europe/Bucharest", dt.date(2022, 1, 1), dt.date(2024, 12, 31)).walk("DAYLIGHT")[0]
-    assert daylight.decoded("dtstart") == dt.datetime(2022, 3, 27, 3, 0)
-    assert daylight.decoded("tzoffsetfrom") == dt.timedelta(hours=2)
-    assert daylight["rrule"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
-
-
 # --- per-person feeds ----------------------------------------------------------------------------
 
 
@@ -217,6 +189,60 @@ def test_a_persons_feed_holds_what_they_attend_in_their_language(feeds, plan, sc
     description = str(kickoff["description"])
     assert format_date(start, "full", locale="ro") in description  # "marți, 1 martie 2022"
     assert "Ce plătește proiectul pentru dumneavoastră" in description
+
+
+@pytest.mark.parametrize("with_attendees", [True, False])
+def test_each_readers_feed_holds_their_own_description_of_each_occurrence(plan, scenario, tmp_path, with_attendees):
+    """Two occurrences at the same place on the same days, for different people: each reader's
+    entry is described for that reader (their language, their days, their costs) and lists the
+    occurrence's own attendees, whichever reader's feed was written before."""
+    busy = crowded(plan, scenario)
+    options = {} if with_attendees else {"ical.attendees": "false"}
+    render(busy, scenario, tmp_path, "ical", options=options)
+    fresh = RenderContext(plan=busy, scenario=scenario, folder=tmp_path / "unused", now=NOW)
+    readers: dict[str, list] = {}
+    for occurrence in busy.scheduled:
+        for attendance in occurrence.attendees:
+            readers.setdefault(attendance.person, []).append(occurrence)
+    assert {p.stem for p in (tmp_path / "calendar" / "people").glob("*.ics")} == set(readers)
+    for person_id, occurrences in readers.items():
+        person = scenario.people[person_id]
+        events = events_by_uid(tmp_path / "calendar" / "people" / f"{person_id}.ics")
+        for occurrence in occurrences:
+            event = events[f"{occurrence.id}@{scenario.project.id}"]
+            language = language_for(fresh, person.language)
+            expected = description_text(attendee_briefing(fresh, occurrence, person, language))
+            assert str(event["description"]) == expected, (person_id, occurrence.id)
+            listed = {scenario.people[a.person].email for a in occurrence.attendees} if with_attendees else set()
+            assert emails(event.get("attendee")) == listed
+
+
+def test_odd_titles_places_and_names_come_back_as_they_were_written(plan, scenario, tmp_path):
+    """Text that iCalendar escapes (``;``, ``,``, ``\\``, line breaks) and folds (long, multi-octet
+    characters), read back by icalendar and by vobject."""
+    import dataclasses
+
+    odd = 'Ședința; a, b\\c: "quoted" ' + "long " * 30 + "ünïcödé 🙂"
+    occurrence = plan.scheduled[0]
+    venue = scenario.venues[occurrence.venue]
+    organizer = dataclasses.replace(scenario.project.organizer, name=odd[:60])
+    odd_scenario = dataclasses.replace(
+        scenario,
+        venues={**scenario.venues, venue.id: dataclasses.replace(venue, name=odd, address=odd[:40])},
+        project=dataclasses.replace(scenario.project, organizer=organizer),
+    )
+    odd_plan = copy.deepcopy(plan)
+    odd_plan.scheduled[0].title = odd
+    render(odd_plan, odd_scenario, tmp_path, "ical")
+    path = tmp_path / "calendar" / "events" / f"{occurrence.id}.ics"
+    event = events_by_uid(path)[f"{occurrence.id}@{scenario.project.id}"]
+    assert str(event["summary"]) == odd
+    assert str(event["location"]).startswith(f"{odd}, {odd[:40]}")
+    assert event["organizer"].params["CN"] == odd[:60]
+    theirs = vobject.readOne(path.read_text(encoding="utf-8"))
+    mine = next(e for e in theirs.vevent_list if e.uid.value == f"{occurrence.id}@{scenario.project.id}")
+    assert mine.summary.value == odd
+    assert str(icalendar.Calendar.from_ical(path.read_bytes())["x-wr-calname"]) == odd
 
 
 # --- libical: parsing and RFC 5546 restrictions --------------------------------------------------
@@ -313,27 +339,3 @@ def test_the_cli_writes_identical_bytes_twice_with_source_date_epoch(ilecu_plan_
     assert outputs[0] and outputs[0] == outputs[1]
     stamp = NOW.strftime("DTSTAMP:%Y%m%dT%H%M%SZ").encode()
     assert all(stamp in data for data in outputs[0].values())
-
-
-def test_split_by_uid_gives_caldav_resources(feeds):
-    from scheduler.plugins.icalbuild import split_by_uid
-
-    calendar = icalendar.Calendar.from_ical((feeds / "events" / "kickoff-1.ics").read_bytes())
-    parts = split_by_uid(calendar)
-    assert len(parts) == len(calendar.walk("VEVENT"))
-    for uid, part in parts.items():
-        assert "METHOD" not in part
-        assert {str(e["uid"]) for e in part.walk("VEVENT")} == {uid}
-        assert part.get_missing_tzids() == set()
-
-
-def test_sessions_starting_together_get_distinct_uids():
-    from scheduler.plugins.icalbuild import session_uids
-
-    from scheduler.scenario.domain import AgendaItem
-
-    nine = dt.time(9, 0)
-    agenda = [AgendaItem(1, nine, dt.time(10, 0), "Room B"), AgendaItem(1, nine, dt.time(10, 0), "Room A")]
-    agenda.append(AgendaItem(1, nine, dt.time(10, 0), "Room A"))  # written twice by mistake: still its own entry
-    uids = [uid for _, uid in session_uids("p", "ws-1", agenda)]
-    assert uids == ["ws-1-d1-0900@p", "ws-1-d1-0900-2@p", "ws-1-d1-0900-3@p"]

@@ -18,10 +18,13 @@ import vobject
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from scheduler.plugins.i18n import Language, language_for
+from scheduler.plugins import invitations
 
+from scheduler.content.briefing import attendee_briefing, description_text
+from scheduler.content.languages import Language, language_for
+from scheduler.render.memo import RenderMemo
 from scheduler.scenario.costs import CostTable
-from tests.support.calendar_outputs import NOW, libical_available, libical_read, render, replanned
+from tests.support.calendar_outputs import NOW, crowded, libical_available, libical_read, render, replanned
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def plain_text(message) -> str:
 
 def words(code: str) -> Language:
     """The language a message to a person speaking ``code`` is written in (catalog or English)."""
-    return language_for(SimpleNamespace(templates_dir=None), code)
+    return language_for(SimpleNamespace(templates_dir=None, memo=RenderMemo()), code)
 
 
 # --- one message per attendee, well formed -------------------------------------------------------
@@ -134,6 +137,25 @@ def test_each_request_holds_the_recipients_event_only(outbox, plan, scenario):
             assert [e.uid.value for e in independent.vevent_list] == [str(event["uid"])]
             assert independent.vevent.attendee.value == f"mailto:{person.email}"
             assert independent.vevent.dtend.value == occurrence.end + dt.timedelta(days=1)
+
+
+def test_every_invitation_carries_its_recipients_own_event(plan, scenario, tmp_path):
+    """Two occurrences at the same place on the same days, for different people who speak other
+    languages: each message's event is its recipient's, described for them."""
+    busy = crowded(plan, scenario)
+    render(busy, scenario, tmp_path, "invitations")
+    context = SimpleNamespace(scenario=scenario, templates_dir=None, memo=RenderMemo())
+    twin = busy.occurrences[-1]
+    assert len({scenario.people[a.person].language for a in twin.attendees}) > 1
+    for occurrence in (twin, *busy.scheduled[:4]):
+        for attendance in occurrence.attendees:
+            person = scenario.people[attendance.person]
+            text = calendar_text(read(tmp_path / "invitations" / occurrence.id / f"{person.id}.eml"))
+            (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+            assert str(event["uid"]) == f"{occurrence.id}@{scenario.project.id}"
+            assert str(event["attendee"]) == f"mailto:{person.email}"
+            briefing = attendee_briefing(context, occurrence, person, language_for(context, person.language))
+            assert str(event["description"]) == description_text(briefing)
 
 
 def test_libical_accepts_every_request(outbox):
@@ -315,10 +337,18 @@ def test_a_users_template_and_catalog_replace_the_built_in_ones(plan, scenario, 
     assert message["Subject"].startswith("Invitație: ")  # the rest still comes from the built-in catalog
 
 
-def test_the_catalogs_are_complete_and_compiled():
-    from scheduler.plugins.catalogs import problems
+def test_the_templates_are_translated_once_per_template_and_catalog(plan, scenario, tmp_path, monkeypatch):
+    """The invitations ask for templates by catalog (``templating.translated_template``)."""
+    asked = []
+    original = invitations.translated_template
 
-    assert problems() == []
+    def recording(env, name, catalog, gettext):
+        asked.append((name, catalog))
+        return original(env, name, catalog, gettext)
+
+    monkeypatch.setattr(invitations, "translated_template", recording)
+    render(plan, scenario, tmp_path, "invitations", options={"workers": "1"})
+    assert {catalog for _name, catalog in asked} == {"en", "ro"}
 
 
 def test_two_renders_are_byte_identical(plan, scenario, tmp_path, outbox):

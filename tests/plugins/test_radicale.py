@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from scheduler.plugins.icalbuild import split_by_uid
 
+from scheduler.content.calendars import split_by_uid
 from tests.support.calendar_outputs import render
 
 USER = "coordinator"

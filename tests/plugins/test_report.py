@@ -240,7 +240,7 @@ def test_chromium_renders_the_report_without_errors(report, tmp_path):
     colours = image.colours(step=2)
     assert len(colours) > 50, f"the screenshot looks blank: {len(colours)} colours"
     # The bars are drawn: the colour of each kind scheduled appears on screen (bars are at least 5 px wide).
-    from scheduler.plugins.report_timeline import KIND_COLOURS
+    from scheduler.plugins.report.timeline import KIND_COLOURS
 
     for kind in {o["kind"] for o in plan["occurrences"] if o["scheduled"]}:
         rgb = tuple(int(KIND_COLOURS[kind][i : i + 2], 16) for i in (1, 3, 5))

@@ -396,3 +396,34 @@ def test_docs_hook_examples_run(monkeypatch, tmp_path):
         for a in o["attendees"]
     )
     assert sum(days_away.values()) == expected
+
+
+def test_docs_helper_example_runs(monkeypatch, tmp_path):
+    """The example of "The helper API" is real code: as a format, it writes one calendar per
+    attendance, each the occurrence's event with the built-ins' UID, described for its reader."""
+    import icalendar
+
+    docs = DOCS.read_text(encoding="utf-8")
+    section = docs[docs.index("## The helper API") : docs.index("## Tutorial")]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    module = types.ModuleType("docs_helper_example")
+    exec(compile(code, str(DOCS), "exec"), module.__dict__)  # the docs' own example
+
+    class Personal:
+        @hookimpl
+        def register_output_formats(self):
+            return [OutputFormat("personal", "One file per attendance", module.render_personal_files)]
+
+    with_plugin(monkeypatch, Personal(), "personal")
+    scenario_file, plan_file = solved("example")
+    result = render(plan_file, scenario_file, tmp_path / "out", "--format", "personal")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    project = plan["project"]["id"]
+    attendances = [(o["id"], a["person"]) for o in plan["occurrences"] for a in o.get("attendees", [])]
+    assert len(attendances) > 20
+    for occurrence_id, person in attendances:
+        path = tmp_path / "out" / "personal" / person / f"{occurrence_id}.ics"
+        (event,) = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        assert str(event["uid"]) == f"{occurrence_id}@{project}"
+        assert str(event["attendee"]).endswith(load(scenario_file).people[person].email)

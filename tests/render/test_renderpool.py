@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.errors import UsageError
+from scheduler.render import pool
 from scheduler.render.context import OutputFormat, RenderContext
 from scheduler.render.host import PluginError, render_all
 from scheduler.render.pool import Batch, drive, run_batches, staged, stages_of
@@ -267,3 +268,73 @@ def test_folders_named_plainly_are_made_once_and_links_are_still_followed_or_ref
     assert list(beside.iterdir()) == [] and not (tmp_path / "z.txt").exists()
     with pytest.raises(FileExistsError):
         context.write_text("a-file/z.txt", "z")
+
+
+def _fails_on_seven(context, items):
+    if 7 in items:
+        raise KeyError("seven")
+    return [item * 2 for item in items]
+
+
+class Unsendable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot be pickled")
+
+
+def _fails_unsendably(context, items):
+    raise Unsendable("a lock inside")
+
+
+def test_a_batch_keeps_the_order_and_comes_back_with_what_a_worker_raised():
+    context = SimpleNamespace(options={"workers": "2"})
+    doubled, seven, unsendable = run_batches(
+        context,
+        [
+            Batch(list(range(20)), lambda c, items: [i * 2 for i in items]),
+            Batch(list(range(20, 0, -1)), _fails_on_seven),
+            Batch(list(range(30)), _fails_unsendably),
+        ],
+    )
+    assert doubled == list(range(0, 40, 2))
+    assert isinstance(seven, KeyError) and seven.args == ("seven",)
+    assert isinstance(unsendable, RuntimeError) and str(unsendable) == "Unsendable: a lock inside"
+
+
+def test_a_failing_worker_is_a_plugin_error_not_a_traceback(plan, scenario, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("no agenda today")
+
+    monkeypatch.setattr("scheduler.plugins.agenda.build_agenda", broken)
+    with pytest.raises(PluginError, match=r"format 'agenda' .*failed: ValueError: no agenda today"):
+        render(plan, scenario, tmp_path, "agenda", options={"workers": "2"})
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_worker_count_is_a_usage_error(value):
+    with pytest.raises(UsageError, match="--option workers"):
+        pool.workers(SimpleNamespace(options={"workers": value}), 100)
+
+
+def test_a_rounds_longer_tasks_are_queued_first_and_its_results_stay_in_order():
+    shared_items, own_items = list(range(40)), list(range(30))
+    batches = [
+        Batch(shared_items, lambda context, chunk: [("first", item) for item in chunk]),
+        Batch(own_items, lambda context, chunk: [("alone", item) for item in chunk]),
+        Batch(shared_items, lambda context, chunk: [("second", item) for item in chunk]),
+    ]
+    groups = pool._groups(batches)
+    assert groups == [(0, 2), (1,)]
+    tasks = pool._tasks(batches, groups, 2)
+    sizes = [len(group) for group, _start, _stop in tasks]
+    assert sizes == sorted(sizes, reverse=True) and sizes.count(2) == sizes.count(1) == 2 * pool.CHUNKS_PER_WORKER
+    for group in groups:
+        starts = [start for g, start, _stop in tasks if g == group]
+        assert starts == sorted(starts)
+    assert [task[0] for task in pool._tasks(batches, groups, 1)] == [(0, 2), (1,)]
+    pieces = [pool._execute(None, batches, task, here=True) for task in tasks]
+    results = pool._assemble(batches, tasks, pieces)
+    assert results == [
+        [("first", item) for item in shared_items],
+        [("alone", item) for item in own_items],
+        [("second", item) for item in shared_items],
+    ]

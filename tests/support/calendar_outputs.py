@@ -65,6 +65,21 @@ def replanned(plan, *, drop: str, move: str, remove: tuple[str, str]):
     return new
 
 
+def crowded(plan, scenario):
+    """The plan with a second occurrence at the same venue on the same days as the first one with
+    attendees, for other people (speaking other languages, living elsewhere): nothing of the
+    first may leak into the second."""
+    plan = copy.deepcopy(plan)
+    first = next(o for o in plan.scheduled if o.attendees)
+    others = [p for p in scenario.people.values() if p.id not in {a.person for a in first.attendees}]
+    others = sorted(others, key=lambda p: (p.language == scenario.people[first.attendees[0].person].language, p.id))
+    twin = copy.deepcopy(first)
+    twin.id, twin.index = f"{first.id}-twin", first.index + 100
+    twin.attendees = [type(a)(p.id, a.first_away, a.last_away) for a, p in zip(first.attendees, others, strict=False)]
+    plan.occurrences.append(twin)
+    return plan
+
+
 _LIBICAL = r"""
 import json, sys
 import gi

@@ -5,7 +5,7 @@ onset of daylight saving time in the new offset (``DTSTART:20220327T040000`` for
 the clocks go from 03:00 to 04:00): RFC 5545 wants the onset as a local time in ``TZOFFSETFROM``
 (``03:00``), and an independent parser then places the hour after the change an hour wrong. This
 module finds the transitions itself and writes each as the RFC wants, grouping the transitions of
-
+each observance under a yearly rule where they follow one, as Outlook expects.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One self-contained page (inline CSS and SVG, no scripts, no external resources) from the template
 ``report.html``: the headline figures; a timeline of every occurrence by host country and month
-with public holidays marked (``report_timeline``); the budget by category and by year against the
+with public holidays marked (``timeline``); the budget by category and by year against the
 caps; hosting and participation per country; what was left out and why; the solver's status,
 objective and the report's timestamp (``SOURCE_DATE_EPOCH`` where set, so renders are
 reproducible).
@@ -22,15 +22,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.plugins.agenda import locale_option
-from scheduler.plugins.agenda_programme import KIND_NAMES, kind_name
-from scheduler.plugins.report_timeline import Timeline, build_timeline
-
 from scheduler import OutputFormat, RenderContext, hookimpl
+from scheduler.content.budget import category_totals
+from scheduler.content.kinds import kind_name
+from scheduler.content.languages import Conventions, conventions_for, locale_option
 from scheduler.money import format_money
 from scheduler.plan import Plan
 from scheduler.scenario.countries import country_name
 from scheduler.scenario.domain import Scenario
+
+from .timeline import Timeline, build_timeline
 
 PERSON_CATEGORIES = ("travel", "per_diem", "accommodation")  # paid per attendee; the rest per occurrence
 REASONS = {
@@ -132,14 +133,12 @@ class Report:
 
 
 def render(context: RenderContext) -> list[Path]:
-    locale = locale_option(context.options)
-    report = build_report(context.plan, context.scenario, context.now, locale)
+    dates = conventions_for(context, locale_option(context))
+    report = build_report(context.plan, context.scenario, context.now, dates)
     return [context.write_text("report.html", context.render_template("report.html", report=report))]
 
 
-def build_report(plan: Plan, scenario: Scenario, now: dt.datetime, locale: str) -> Report:
-    from babel.dates import format_date, format_interval
-
+def build_report(plan: Plan, scenario: Scenario, now: dt.datetime, dates: Conventions) -> Report:
     currency = plan.project.get("currency", scenario.project.currency)
     countries = country_rows(plan, scenario)
     attendances = [(o, a) for o in plan.scheduled for a in o.attendees]
@@ -159,8 +158,8 @@ def build_report(plan: Plan, scenario: Scenario, now: dt.datetime, locale: str) 
         project_name=plan.project.get("name", scenario.project.name),
         project_id=plan.project.get("id", scenario.project.id),
         currency=currency,
-        horizon_text=format_interval(scenario.project.start, scenario.project.end, "yMMMd", locale=locale),
-        generated_text=f"{format_date(now.date(), 'long', locale=locale)}, {now:%H:%M} UTC",
+        horizon_text=dates.interval(scenario.project.start, scenario.project.end, "yMMMd"),
+        generated_text=f"{dates.date(now.date(), 'long')}, {now:%H:%M} UTC",
         generated_iso=now.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         occurrence_count=len(plan.occurrences),
         scheduled_count=len(plan.scheduled),
@@ -175,7 +174,7 @@ def build_report(plan: Plan, scenario: Scenario, now: dt.datetime, locale: str) 
         participant_count=len({a.person for _, a in attendances}),
         participant_days=sum(c.participant_days for c in countries),
         left_out=left_out,
-        timeline=build_timeline(plan, scenario, now.date(), locale, KIND_NAMES),
+        timeline=build_timeline(plan, scenario, now.date(), dates),
         status=plan.status,
         status_text={"OPTIMAL": "optimal (proven)", "FEASIBLE": "feasible (not proven optimal)"}.get(
             plan.status, plan.status.lower()
@@ -220,15 +219,10 @@ def budget_row(key: str, name: str, total: int, cap: int | None, spending: int) 
 
 
 def category_rows(plan: Plan) -> list[BudgetRow]:
-    from scheduler.plugins.csvfiles import cost_categories
-
-    rows = []
-    for category in cost_categories(plan):
-        line = plan.categories.get(category)
-        total = line.total if line else sum(o.cost.get(category, 0) for o in plan.scheduled)
-        name = category.replace("_", " ").capitalize()
-        rows.append(budget_row(category, name, total, line.limit if line else None, plan.total_cost))
-    return rows
+    return [
+        budget_row(category, category.replace("_", " ").capitalize(), total, cap, plan.total_cost)
+        for category, total, cap in category_totals(plan)
+    ]
 
 
 def country_rows(plan: Plan, scenario: Scenario) -> list[CountryRow]:

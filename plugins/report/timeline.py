@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from scheduler.content.kinds import kind_name
+from scheduler.content.languages import Conventions
 from scheduler.money import format_money
 from scheduler.plan import Plan
 from scheduler.scenario.countries import country_name
@@ -126,9 +127,7 @@ class Timeline:
     missing_calendars: list[str] = field(default_factory=list)
 
 
-def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, locale: str, kind_names: dict[str, str]) -> Timeline:
-    from babel.dates import format_date
-
+def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, dates: Conventions) -> Timeline:
     first, last = scenario.project.start, scenario.project.end
     span = (last - first).days + 1
     plot_left, plot_right = float(LEFT), float(WIDTH - RIGHT)
@@ -159,8 +158,8 @@ def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, locale: str, ki
         city = scenario.locations[venue.location].city
         tooltip = (
             f"{o.id} · {o.title}\n"
-            f"{_dates(o.start, o.end, locale)} · {venue.name}, {city}\n"
-            f"{kind_names.get(o.kind, o.kind)} · {len(o.attendees)} participants · {format_money(o.total_cost, currency)}"
+            f"{dates.interval(o.start, o.end, 'yMMMEd')} · {venue.name}, {city}\n"
+            f"{kind_name(o.kind)} · {len(o.attendees)} participants · {format_money(o.total_cost, currency)}"
         )
         bar = Bar(
             o.id,
@@ -189,12 +188,12 @@ def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, locale: str, ki
         if days is None:
             missing.append(country)
         for day, name in (days or {}).items():
-            tooltip = f"{format_date(day, 'EEE d MMM y', locale=locale)} · {name} ({country_name(country)})"
+            tooltip = f"{dates.date(day, 'EEE d MMM y')} · {name} ({country_name(country)})"
             holidays.append(HolidayMark(country, day, x_of(day), y, round(max(day_width, 1.5), 2), height, tooltip))
         y += height
     bottom = y
     kinds = sorted({b.kind for b in bars}, key=lambda k: list(KIND_COLOURS).index(k) if k in KIND_COLOURS else 99)
-    legend = [LegendEntry(kind_names.get(k, k), KIND_COLOURS.get(k, OTHER_COLOUR)) for k in kinds]
+    legend = [LegendEntry(kind_name(k), KIND_COLOURS.get(k, OTHER_COLOUR)) for k in kinds]
     timeline = Timeline(
         WIDTH,
         bottom + LEGEND,
@@ -202,7 +201,7 @@ def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, locale: str, ki
         plot_right,
         float(TOP),
         bottom,
-        _months(first, last, x_of, day_width, locale),
+        _months(first, last, x_of, day_width, dates),
         _years(first, last, x_of),
         rows,
         sorted(bars, key=lambda b: b.occurrence_id),
@@ -213,17 +212,8 @@ def build_timeline(plan: Plan, scenario: Scenario, now: dt.date, locale: str, ki
     )
     if first <= now <= last:
         timeline.now_x = x_of(now)
-        timeline.now_label = format_date(now, "d MMM y", locale=locale)
+        timeline.now_label = dates.date(now, "d MMM y")
     return timeline
-
-
-@lru_cache(maxsize=65536)
-def _dates(first: dt.date, last: dt.date, locale: str) -> str:
-    """A bar's dates, babel's ``format_interval``, remembered: occurrences share their dates
-    (half of the XL plan's 2,000 do), and each takes babel a while."""
-    from babel.dates import format_interval
-
-    return format_interval(first, last, "yMMMEd", locale=locale)
 
 
 def _countries(plan: Plan, scenario: Scenario) -> list[str]:
@@ -234,9 +224,7 @@ def _countries(plan: Plan, scenario: Scenario) -> list[str]:
     return sorted(codes, key=country_name)
 
 
-def _months(first: dt.date, last: dt.date, x_of, day_width: float, locale: str) -> list[Month]:
-    from babel.dates import format_date
-
+def _months(first: dt.date, last: dt.date, x_of, day_width: float, dates: Conventions) -> list[Month]:
     months = []
     month = first.replace(day=1)
     index = 0
@@ -244,7 +232,7 @@ def _months(first: dt.date, last: dt.date, x_of, day_width: float, locale: str) 
         following = (month + dt.timedelta(days=32)).replace(day=1)
         start, end = max(month, first), min(following, last + dt.timedelta(days=1))
         width = round((end - start).days * day_width, 2)
-        label = format_date(month, "MMM" if width >= 22 else "MMMMM", locale=locale) if width >= 8 else ""
+        label = dates.date(month, "MMM" if width >= 22 else "MMMMM") if width >= 8 else ""
         months.append(Month(x_of(start), width, label, index % 2 == 1))
         month, index = following, index + 1
     return months

@@ -7,7 +7,9 @@ template only arranges it.
 
 Two views exist: ``attendee_briefing`` for one person (their own away days and what is paid for
 them, from the cost model) and ``occurrence_briefing`` for the plan as a whole (the event's travel
-days and the occurrence's costs, from the plan).
+days and the occurrence's costs, from the plan). ``planned_attendee_briefing`` is the first for an
+occurrence of the plan being rendered, made once for every format that asks (``ical`` writes it
+into the person's feed, ``invitations`` into their e-mail).
 """
 
 from __future__ import annotations
@@ -15,21 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from scheduler.plugins.i18n import N_, Language
-from scheduler.plugins.shared import remembered
-
+from scheduler.content.kinds import kind_label
+from scheduler.content.languages import N_, Language
 from scheduler.plan import PlannedOccurrence
 from scheduler.scenario.costs import CostTable, nights_away
-from scheduler.scenario.domain import Person, Scenario
-
-KIND_LABELS = {
-    "conference": N_("Conference"),
-    "study_visit": N_("Study visit"),
-    "workshop": N_("Workshop"),
-    "training": N_("Training"),
-    "steering_committee": N_("Steering committee"),
-    "meeting": N_("Meeting"),
-}
+from scheduler.scenario.domain import Person
 
 COST_LABELS = {
     "travel": N_("Travel (return ticket)"),
@@ -90,86 +82,45 @@ class Briefing:
 
 
 def attendee_briefing(
-    scenario: Scenario,
+    context,
     occurrence: PlannedOccurrence,
     person: Person,
     language: Language,
     previous: PlannedOccurrence | None = None,
 ) -> Briefing:
-    """The occurrence as ``person`` lives it: their travel days and what the project pays for them."""
+    """The occurrence as ``person`` lives it: their travel days and what the project pays for them;
+    ``previous`` is the occurrence as last sent to them, where it was, so that the briefing says
+    what moved."""
     _ = language.gettext
-    attendance = _attendances(occurrence).get(person.id)
+    scenario = context.scenario
+    # Their first attendance, where a person is listed twice.
+    attendance = next((a for a in occurrence.attendees if a.person == person.id), None)
     travel = ""
     if attendance is not None and (attendance.first_away, attendance.last_away) != (occurrence.start, occurrence.end):
         travel = _("arrive %(arrival)s, depart %(departure)s") % {
             "arrival": language.date(attendance.first_away),
             "departure": language.date(attendance.last_away),
         }
-    costs, total, note = _attendee_costs(scenario, occurrence, person, language)
+    costs, total, note = _attendee_costs(context, occurrence, person, language)
     changes = _changes(scenario, previous, occurrence, language) if previous is not None else ()
-    common = _occurrence_part(scenario, occurrence, language)
+    common = _briefing(scenario, occurrence, language, "", (), "", "", ())
     return replace(common, travel=travel, costs=costs, cost_total=total, cost_note=note, changes=changes, personal=True)
 
 
-def _attendances(occurrence: PlannedOccurrence) -> dict:
-    """Each attendee's (first) attendance of the occurrence by person, for the occurrence asked
-    about last: its briefings are asked for one attendee after the other (a conference of a
-    hundred attendees searched through for each of them is 5,000 comparisons)."""
-    global _latest_attendances
-    attendees = occurrence.attendees
-    found = _latest_attendances
-    if found is None or found[0] is not occurrence or found[1] is not attendees or found[2] != len(attendees):
-        by_person: dict = {}
-        for attendance in attendees:
-            by_person.setdefault(attendance.person, attendance)
-        found = _latest_attendances = (occurrence, attendees, len(attendees), by_person)
-    return found[3]
-
-
-_latest_attendances: tuple | None = None  # (occurrence, its attendees, how many, by person)
-
-
-def shared_attendee_briefing(
-    context, occurrence: PlannedOccurrence, person: Person, language: Language, previous: PlannedOccurrence | None
-) -> Briefing:
-    """``attendee_briefing``, computed once for the formats that run together on this occurrence
-    (``ical`` and ``invitations``, see ``scheduler.plugins.shared``)."""
-    key = ("attendee-briefing", id(person), id(language), id(previous))
-    kept = remembered(
-        context,
-        occurrence,
-        key,
-        lambda: (
-            person,
-            language,
-            previous,
-            attendee_briefing(context.scenario, occurrence, person, language, previous),
-        ),
+def planned_attendee_briefing(context, occurrence, person, language, previous=None) -> Briefing:
+    """``attendee_briefing`` of an occurrence of ``context.plan``, made once for the formats that
+    work on that occurrence one after the other (``context.memo.for_item``)."""
+    before = None if previous is None else (previous.scheduled, previous.start, previous.end, previous.venue)
+    key = ("scheduler.content.briefing", person.id, language.code, str(language.locale), before)
+    return context.memo.for_item(
+        occurrence.id, key, lambda: attendee_briefing(context, occurrence, person, language, previous)
     )
-    if kept[0] is person and kept[1] is language and kept[2] is previous:
-        return kept[3]
-    return attendee_briefing(context.scenario, occurrence, person, language, previous)
 
 
-_occurrence_parts: tuple | None = None  # (scenario, occurrence, {id(language): (language, briefing)})
-
-
-def _occurrence_part(scenario: Scenario, occurrence: PlannedOccurrence, language: Language) -> Briefing:
-    """What every attendee's briefing of the occurrence shares (all but travel, costs and
-    changes), computed once per language while the occurrence is the latest asked about."""
-    global _occurrence_parts
-    if _occurrence_parts is None or _occurrence_parts[0] is not scenario or _occurrence_parts[1] is not occurrence:
-        _occurrence_parts = (scenario, occurrence, {})
-    parts = _occurrence_parts[2]
-    found = parts.get(id(language))
-    if found is None or found[0] is not language:
-        found = parts[id(language)] = (language, _briefing(scenario, occurrence, language, "", (), "", "", ()))
-    return found[1]
-
-
-def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, language: Language) -> Briefing:
+def occurrence_briefing(context, occurrence: PlannedOccurrence, language: Language) -> Briefing:
     """The occurrence as the plan has it: the event's travel days and the occurrence's whole cost."""
     _ = language.gettext
+    scenario = context.scenario
     event = scenario.events.get(occurrence.event)
     travel = ""
     if event is not None and (event.travel_days_before or event.travel_days_after):
@@ -178,7 +129,7 @@ def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, langu
             "departure": language.date(occurrence.end + dt.timedelta(days=event.travel_days_after)),
         }
     currency = scenario.project.currency
-    order = _categories(scenario)
+    order = _categories(context)
     categories = sorted(occurrence.cost, key=lambda c: (order.index(c) if c in order else len(order), c))
     costs = tuple(
         CostLine(cost_label(c, language), language.money(occurrence.cost[c], currency))
@@ -190,28 +141,19 @@ def occurrence_briefing(scenario: Scenario, occurrence: PlannedOccurrence, langu
     return _briefing(scenario, occurrence, language, travel, costs, total, note, ())
 
 
-_known_categories: tuple | None = None  # (scenario, its cost categories)
-
-
-def _categories(scenario: Scenario) -> list[str]:
-    """``CostTable(scenario).categories()``, which looks at every event: once per scenario."""
-    global _known_categories
-    if _known_categories is None or _known_categories[0] is not scenario:
-        _known_categories = (scenario, CostTable(scenario).categories())
-    return _known_categories[1]
+def _categories(context) -> list[str]:
+    """``CostTable(scenario).categories()``, which looks at every event: once per render."""
+    return context.memo.get("scheduler.content.briefing.categories", lambda: _cost_table(context).categories())
 
 
 def cost_label(category: str, language: Language) -> str:
     return language.gettext(COST_LABELS.get(category, category.replace("_", " ").capitalize()))
 
 
-def kind_label(kind: str, language: Language) -> str:
-    return language.gettext(KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()))
-
-
-def _attendee_costs(scenario: Scenario, occurrence: PlannedOccurrence, person: Person, language: Language):
+def _attendee_costs(context, occurrence: PlannedOccurrence, person: Person, language: Language):
     """Cost lines, total and note for one person, from the cost model the solver used."""
     _ = language.gettext
+    scenario = context.scenario
     event = scenario.events.get(occurrence.event)
     if not person.funded:
         return (), "", _("The project does not cover your costs for this event.")
@@ -220,7 +162,7 @@ def _attendee_costs(scenario: Scenario, occurrence: PlannedOccurrence, person: P
     if person.home == scenario.venues[occurrence.venue].location:
         return (), "", _("The event takes place where you live: there is no travel or per diem to claim.")
     currency = scenario.project.currency
-    paid = CostTable(scenario).attendee(person, event, occurrence.venue)
+    paid = _cost_table(context).attendee(person, event, occurrence.venue)
     nights = nights_away(event)
     country = scenario.venue_location(occurrence.venue).country
     per_night = {"per_diem": scenario.rates.per_diem, "accommodation": scenario.rates.accommodation or {}}
@@ -239,6 +181,10 @@ def _attendee_costs(scenario: Scenario, occurrence: PlannedOccurrence, person: P
     if scenario.rates.accommodation is None:
         note = _("The per diem covers your hotel, meals and local transport.")
     return tuple(lines), language.money(sum(paid.values()), currency), note
+
+
+def _cost_table(context) -> CostTable:
+    return context.memo.get("scheduler.content.briefing.costs", lambda: CostTable(context.scenario))
 
 
 def _changes(scenario, previous: PlannedOccurrence, current: PlannedOccurrence, language: Language):

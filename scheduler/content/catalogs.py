@@ -2,14 +2,15 @@
 
 Run from a source checkout (editable install)::
 
-    python -m scheduler.plugins.catalogs extract        # templates/locale/scheduler.pot from the sources
-    python -m scheduler.plugins.catalogs init hu        # start templates/locale/hu/LC_MESSAGES/scheduler.po
-    python -m scheduler.plugins.catalogs update         # merge new messages into every .po
-    python -m scheduler.plugins.catalogs compile        # .po -> .mo (both are committed)
-    python -m scheduler.plugins.catalogs check          # every message translated, every .mo current
+    python -m scheduler.content.catalogs extract        # templates/locale/scheduler.pot from the sources
+    python -m scheduler.content.catalogs init hu        # start templates/locale/hu/LC_MESSAGES/scheduler.po
+    python -m scheduler.content.catalogs update         # merge new messages into every .po
+    python -m scheduler.content.catalogs compile        # .po -> .mo (both are committed)
+    python -m scheduler.content.catalogs check          # every message translated, every .mo current
 
-Messages are the ``_()``/``gettext``/``ngettext`` calls in ``plugins/*.py`` and in the Jinja
-templates (``templates/*.j2``, ``templates/*.html``), and strings marked with ``N_()``.
+Messages are the ``_()``/``gettext``/``ngettext`` calls in ``scheduler/content/*.py``, in the
+plugins (``plugins/**/*.py``) and in the Jinja templates (``templates/*.j2``, ``templates/*.html``),
+and strings marked with ``N_()``.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ import os
 import sys
 from pathlib import Path
 
-import scheduler.plugins
-import scheduler.templates
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from scheduler.plugins.i18n import DOMAIN
 
+import scheduler.content
+import scheduler.plugins
+import scheduler.templates
 from scheduler import __version__
+from scheduler.content.languages import DOMAIN
 
+CONTENT_DIR = Path(scheduler.content.__path__[0])
 PLUGINS_DIR = Path(scheduler.plugins.__path__[0])
 TEMPLATES_DIR = Path(scheduler.templates.__path__[0])
 LOCALE_DIR = TEMPLATES_DIR / "locale"
@@ -46,7 +49,8 @@ def _stamp() -> dt.datetime:
 
 def sources() -> list[tuple[str, Path]]:
     """(extraction method, file) for every file that may hold messages, in a stable order."""
-    found = [("python", path) for path in sorted(PLUGINS_DIR.glob("*.py"))]
+    found = [("python", path) for path in sorted(CONTENT_DIR.glob("*.py"))]
+    found += [("python", path) for path in sorted(PLUGINS_DIR.rglob("*.py"))]
     for pattern in ("*.j2", "*.html"):
         # Only templates that translate anything: the others may use tags the extractor cannot parse.
         found += [(JINJA, p) for p in sorted(TEMPLATES_DIR.glob(pattern)) if "_(" in p.read_text(encoding="utf-8")]
@@ -62,11 +66,20 @@ def extract() -> Catalog:
             catalog.add(
                 message,
                 None,
-                [(path.relative_to(PLUGINS_DIR.parent).as_posix(), lineno)],
+                [(_source_name(path), lineno)],
                 auto_comments=comments,
                 context=context,
             )
     return catalog
+
+
+def _source_name(path: Path) -> str:
+    """Where a message comes from, as the repository names the file (``plugins/ical.py``,
+    ``scheduler/content/briefing.py``, ``templates/invitation.html``)."""
+    for folder, name in ((CONTENT_DIR, "scheduler/content"), (PLUGINS_DIR, "plugins"), (TEMPLATES_DIR, "templates")):
+        if path.is_relative_to(folder):
+            return f"{name}/{path.relative_to(folder).as_posix()}"
+    return path.name
 
 
 def po_files() -> list[Path]:
@@ -155,7 +168,7 @@ def main(argv: list[str]) -> int:
     command = argv[0]
     if command == "init":
         if len(argv) != 2:
-            print("usage: python -m scheduler.plugins.catalogs init LANGUAGE")
+            print("usage: python -m scheduler.content.catalogs init LANGUAGE")
             return 2
         command_init(argv[1])
     elif command == "check":

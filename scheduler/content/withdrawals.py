@@ -22,12 +22,14 @@ class Withdrawal:
     dropped: bool  # True: the occurrence is not scheduled any more; False: only these people left it
 
 
-def previously_published(previous: Plan | None, occurrence_id: str) -> PlannedOccurrence | None:
-    """The occurrence as the previous plan scheduled it, or ``None``."""
-    if previous is None:
+def previously_published(context, occurrence_id: str) -> PlannedOccurrence | None:
+    """The occurrence as the previous plan (``context.previous``) scheduled it, or ``None``."""
+    if context.previous is None:
         return None
-    found = next((o for o in previous.occurrences if o.id == occurrence_id), None)
-    return found if found is not None and found.scheduled else None
+    scheduled = context.memo.get(
+        "scheduler.content.withdrawals.previous", lambda: {o.id: o for o in context.previous.scheduled}
+    )
+    return scheduled.get(occurrence_id)
 
 
 def withdrawals(plan: Plan, previous: Plan | None) -> list[Withdrawal]:

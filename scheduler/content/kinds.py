@@ -1,10 +1,10 @@
-"""The programme of an occurrence: the event's own ``agenda`` items, or an indicative one by kind.
+"""The kinds of event: what each is called, and the usual shape of its programme.
 
 Coordinators often solve a plan long before anyone writes the sessions. An agenda with empty days
 is of no use to a host preparing rooms and catering, so where the scenario gives no ``agenda`` for
-an event the agenda plugin shows the usual shape of that kind of event (registration, opening,
-working sessions, breaks, conclusions) and says plainly that it is indicative. The shapes follow
-the programmes of EU-funded police cooperation projects: a conference opens with registration and
+an event the agenda shows the usual shape of that kind of event (registration, opening, working
+sessions, breaks, conclusions) and says plainly that it is indicative. The shapes follow the
+programmes of EU-funded police cooperation projects: a conference opens with registration and
 welcome addresses and closes with conclusions; a study visit starts with the host institution's
 presentation; a training runs in numbered modules with an evaluation at the end; a steering
 committee follows progress report, finances, work plan and decisions.
@@ -14,28 +14,59 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
+from scheduler.content.languages import N_, Language
 from scheduler.scenario.domain import AgendaItem, Event
+
+# The English names, marked for the catalogs: the participant-facing texts translate them.
+KIND_NAMES = {
+    "conference": N_("Conference"),
+    "study_visit": N_("Study visit"),
+    "workshop": N_("Workshop"),
+    "training": N_("Training"),
+    "steering_committee": N_("Steering committee"),
+    "meeting": N_("Meeting"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """``study_visit`` -> ``Study visit``; a kind without a name of its own is written out."""
+    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def kind_label(kind: str, language: Language) -> str:
+    """``kind_name`` in ``language``."""
+    return language.gettext(kind_name(kind))
+
 
 Slot = tuple[str, str, str]  # "09:00", "09:30", title; {n} in a title is the module number
 
 
 @dataclass(frozen=True)
 class DayShapes:
-    """The sessions of an event's first, middle and last day, and of a one-day event."""
+    """The sessions of an event's days: a one-day event is its opening and ``single``; the first day
+    of a longer one its opening and ``first``, then ``middle`` days and the ``last``."""
 
-    single: tuple[Slot, ...]
-    first: tuple[Slot, ...]
+    opening: tuple[Slot, ...]
+    single_rest: tuple[Slot, ...]
+    first_rest: tuple[Slot, ...]
     middle: tuple[Slot, ...]
     last: tuple[Slot, ...]
+
+    @property
+    def single(self) -> tuple[Slot, ...]:
+        return self.opening + self.single_rest
+
+    @property
+    def first(self) -> tuple[Slot, ...]:
+        return self.opening + self.first_rest
 
 
 _LUNCH = ("12:30", "13:30", "Lunch")
 
 SHAPES: dict[str, DayShapes] = {
     "conference": DayShapes(
-        single=(
+        opening=(
             ("09:00", "09:30", "Registration of participants"),
             ("09:30", "10:30", "Opening session and welcome addresses"),
             ("10:30", "11:00", "Coffee break"),
@@ -43,18 +74,9 @@ SHAPES: dict[str, DayShapes] = {
             _LUNCH,
             ("13:30", "15:00", "Panel discussion"),
             ("15:00", "15:30", "Coffee break"),
-            ("15:30", "16:30", "Conclusions and closing"),
         ),
-        first=(
-            ("09:00", "09:30", "Registration of participants"),
-            ("09:30", "10:30", "Opening session and welcome addresses"),
-            ("10:30", "11:00", "Coffee break"),
-            ("11:00", "12:30", "Plenary session"),
-            _LUNCH,
-            ("13:30", "15:00", "Panel discussion"),
-            ("15:00", "15:30", "Coffee break"),
-            ("15:30", "17:00", "Parallel sessions"),
-        ),
+        single_rest=(("15:30", "16:30", "Conclusions and closing"),),
+        first_rest=(("15:30", "17:00", "Parallel sessions"),),
         middle=(
             ("09:30", "11:00", "Plenary session"),
             ("11:00", "11:30", "Coffee break"),
@@ -71,19 +93,16 @@ SHAPES: dict[str, DayShapes] = {
         ),
     ),
     "study_visit": DayShapes(
-        single=(
+        opening=(
             ("09:30", "10:00", "Welcome by the host institution"),
             ("10:00", "12:30", "Presentation of the host institution and its mandate"),
             _LUNCH,
+        ),
+        single_rest=(
             ("13:30", "15:30", "Visit of the operational units"),
             ("15:30", "16:30", "Exchange of good practices and debriefing"),
         ),
-        first=(
-            ("09:30", "10:00", "Welcome by the host institution"),
-            ("10:00", "12:30", "Presentation of the host institution and its mandate"),
-            _LUNCH,
-            ("13:30", "16:30", "Visit of the operational units"),
-        ),
+        first_rest=(("13:30", "16:30", "Visit of the operational units"),),
         middle=(
             ("09:30", "12:30", "Working sessions with the host's experts"),
             _LUNCH,
@@ -96,21 +115,17 @@ SHAPES: dict[str, DayShapes] = {
         ),
     ),
     "workshop": DayShapes(
-        single=(
+        opening=(
             ("09:00", "09:30", "Registration of participants"),
             ("09:30", "10:00", "Opening and objectives of the workshop"),
             ("10:00", "12:30", "Introductory presentations"),
             _LUNCH,
+        ),
+        single_rest=(
             ("13:30", "15:30", "Working groups"),
             ("15:30", "16:30", "Results, recommendations and closing"),
         ),
-        first=(
-            ("09:00", "09:30", "Registration of participants"),
-            ("09:30", "10:00", "Opening and objectives of the workshop"),
-            ("10:00", "12:30", "Introductory presentations"),
-            _LUNCH,
-            ("13:30", "16:30", "Working groups"),
-        ),
+        first_rest=(("13:30", "16:30", "Working groups"),),
         middle=(
             ("09:30", "12:30", "Working groups"),
             _LUNCH,
@@ -123,19 +138,16 @@ SHAPES: dict[str, DayShapes] = {
         ),
     ),
     "training": DayShapes(
-        single=(
+        opening=(
             ("09:00", "09:30", "Registration and pre-training assessment"),
             ("09:30", "12:30", "Module {n}"),
             _LUNCH,
+        ),
+        single_rest=(
             ("13:30", "15:30", "Module {n}: practical exercises"),
             ("15:30", "16:30", "Post-training assessment, evaluation and certificates"),
         ),
-        first=(
-            ("09:00", "09:30", "Registration and pre-training assessment"),
-            ("09:30", "12:30", "Module {n}"),
-            _LUNCH,
-            ("13:30", "16:30", "Module {n}: practical exercises"),
-        ),
+        first_rest=(("13:30", "16:30", "Module {n}: practical exercises"),),
         middle=(
             ("09:30", "12:30", "Module {n}"),
             _LUNCH,
@@ -149,23 +161,18 @@ SHAPES: dict[str, DayShapes] = {
         ),
     ),
     "steering_committee": DayShapes(
-        single=(
+        opening=(
             ("09:30", "10:00", "Opening and adoption of the agenda"),
             ("10:00", "11:00", "Progress report of the project"),
             ("11:00", "11:30", "Coffee break"),
             ("11:30", "12:30", "Financial report and budget execution"),
             _LUNCH,
+        ),
+        single_rest=(
             ("13:30", "15:00", "Work plan for the next period"),
             ("15:00", "15:30", "Conclusions and decisions"),
         ),
-        first=(
-            ("09:30", "10:00", "Opening and adoption of the agenda"),
-            ("10:00", "11:00", "Progress report of the project"),
-            ("11:00", "11:30", "Coffee break"),
-            ("11:30", "12:30", "Financial report and budget execution"),
-            _LUNCH,
-            ("13:30", "16:00", "Review of the activities"),
-        ),
+        first_rest=(("13:30", "16:00", "Review of the activities"),),
         middle=(
             ("09:30", "12:30", "Review of the activities"),
             _LUNCH,
@@ -178,19 +185,16 @@ SHAPES: dict[str, DayShapes] = {
         ),
     ),
     "meeting": DayShapes(
-        single=(
+        opening=(
             ("09:30", "10:00", "Opening"),
             ("10:00", "12:30", "Meeting session"),
             _LUNCH,
+        ),
+        single_rest=(
             ("13:30", "15:30", "Meeting session"),
             ("15:30", "16:00", "Conclusions and next steps"),
         ),
-        first=(
-            ("09:30", "10:00", "Opening"),
-            ("10:00", "12:30", "Meeting session"),
-            _LUNCH,
-            ("13:30", "16:30", "Meeting session"),
-        ),
+        first_rest=(("13:30", "16:30", "Meeting session"),),
         middle=(
             ("09:30", "12:30", "Meeting session"),
             _LUNCH,
@@ -205,25 +209,8 @@ SHAPES: dict[str, DayShapes] = {
 }
 
 
-KIND_NAMES = {
-    "conference": "Conference",
-    "study_visit": "Study visit",
-    "workshop": "Workshop",
-    "training": "Training",
-    "steering_committee": "Steering committee",
-    "meeting": "Meeting",
-}
-
-
-def kind_name(kind: str) -> str:
-    """``study_visit`` -> ``Study visit``."""
-    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
-
-
-@lru_cache(maxsize=1024)
 def default_programme(kind: str, duration_days: int) -> tuple[AgendaItem, ...]:
-    """The indicative programme of an event of ``kind`` lasting ``duration_days`` days (immutable:
-    remembered, as each occurrence's agenda asks for it again)."""
+    """The indicative programme of an event of ``kind`` lasting ``duration_days`` days."""
     shapes = SHAPES.get(kind, SHAPES["meeting"])
     items: list[AgendaItem] = []
     module = 0
@@ -245,8 +232,13 @@ def default_programme(kind: str, duration_days: int) -> tuple[AgendaItem, ...]:
     return tuple(items)
 
 
-def programme(event: Event) -> tuple[tuple[AgendaItem, ...], bool]:
-    """The event's sessions in day and time order, and whether they are the indicative default."""
+def programme(context, event: Event) -> tuple[tuple[AgendaItem, ...], bool]:
+    """The event's sessions in day and time order, and whether they are the indicative default;
+    made once per event in a render (thousands of occurrences share a few events)."""
+    return context.memo.get(("scheduler.content.kinds.programme", event.id), lambda: _programme(event))
+
+
+def _programme(event: Event) -> tuple[tuple[AgendaItem, ...], bool]:
     if event.agenda:
         return tuple(sorted(event.agenda, key=lambda item: (item.day, item.start, item.end))), False
     return default_programme(event.kind, event.duration_days), True
